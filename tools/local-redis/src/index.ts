@@ -1,1 +1,16 @@
-export {};
+export {
+  type EnsureRedisOptions,
+  ensureRedis,
+  projectRedisDir,
+  type RedisHandle,
+  stopProjectRedis,
+} from './local-redis.js';
+export { pingRedis } from './ping.js';
+export { findRedisServer, INSTALL_HINT, installRedisServer } from './redis-server-binary.js';
+export {
+  DEFAULT_PROJECT_REDIS_PORT,
+  DEFAULT_REDIS_URL,
+  type ParsedRedisUrl,
+  parseRedisUrl,
+  redactRedisUrl,
+} from './redis-url.js';
