@@ -1,2 +1,3 @@
-export { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS, type AgNewsLabel } from './labels.js';
 export { ERROR_CODES, type ErrorCode, isNewscellError, NewscellError } from './errors.js';
+export { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS, type AgNewsLabel } from './labels.js';
+export { parseWithSchema, type ValidationIssue, validationIssues } from './validation.js';
