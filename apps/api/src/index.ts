@@ -1,1 +1,2 @@
-export {};
+export { type AppDependencies, buildApp } from './app.js';
+export { type ApiConfig, loadApiConfig } from './config.js';
