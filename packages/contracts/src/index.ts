@@ -1,3 +1,4 @@
 export { ERROR_CODES, type ErrorCode, isNewscellError, NewscellError } from './errors.js';
 export { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS, type AgNewsLabel } from './labels.js';
+export * from './training-job.js';
 export { parseWithSchema, type ValidationIssue, validationIssues } from './validation.js';

@@ -35,9 +35,7 @@ describe('parseWithSchema', () => {
     expect(caught).toBeInstanceOf(NewscellError);
     const error = caught as NewscellError;
     expect(error.code).toBe('INVALID_CONFIG');
-    expect(error.message).toContain(
-      'model /cell: must be one of "rnn", "gru" (got "transformer")',
-    );
+    expect(error.message).toContain('model /cell: must be one of "rnn", "gru" (got "transformer")');
     expect(error.message).toContain('model /hiddenUnits: must be <= 1024 (got 5000)');
     expect(error.message).toContain("model /extra: unknown field 'extra' (got 1)");
     expect(error.message).toContain('model /nested/rate:');
