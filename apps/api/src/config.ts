@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseWithSchema } from '@newscell/contracts';
+import { parseEnvironment } from '@newscell/contracts';
 import Type, { type Static } from 'typebox';
 
 /** The API's settings, read from the environment once at start-up. */
@@ -22,27 +22,17 @@ export interface ApiConfig {
   modelsDir: string;
 }
 
-const NUMERIC = new Set(['PORT']);
-
 /**
  * Validates the environment: a bad value stops the start with a message naming the variable, e.g.
  * `environment /PORT: must be <= 65535 (got 70000)`.
  */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(ApiEnvSchema.properties)) {
-    const value = env[key];
-    if (value === undefined || value === '') continue;
-    raw[key] = NUMERIC.has(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-  }
-  const parsed = parseWithSchema(ApiEnvSchema, raw, 'environment', 'INVALID_CONFIG') as Static<
-    typeof ApiEnvSchema
-  >;
+  const e: Static<typeof ApiEnvSchema> = parseEnvironment(ApiEnvSchema, env);
   return {
-    host: parsed.HOST ?? '127.0.0.1',
-    port: parsed.PORT,
-    logLevel: parsed.LOG_LEVEL,
-    redisUrl: parsed.REDIS_URL,
-    modelsDir: resolve(parsed.MODELS_DIR),
+    host: e.HOST ?? '127.0.0.1',
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    modelsDir: resolve(e.MODELS_DIR),
   };
 }

@@ -1,4 +1,10 @@
 export { ERROR_CODES, type ErrorCode, isNewscellError, NewscellError } from './errors.js';
 export { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS, type AgNewsLabel } from './labels.js';
+export * from './queue.js';
 export * from './training-job.js';
-export { parseWithSchema, type ValidationIssue, validationIssues } from './validation.js';
+export {
+  parseEnvironment,
+  parseWithSchema,
+  type ValidationIssue,
+  validationIssues,
+} from './validation.js';

@@ -1,4 +1,4 @@
-import type { Static, TSchema } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { type ErrorCode, NewscellError } from './errors.js';
 
@@ -84,4 +84,22 @@ export function parseWithSchema<S extends TSchema>(
     throw new NewscellError(code, lines.join('; '), { details: { issues } });
   }
   return withDefaults as Static<S>;
+}
+
+/**
+ * Reads the variables an object schema names from `env`, turning integer and number variables into
+ * numbers, and validates them with {@link parseWithSchema}: a bad value throws `INVALID_CONFIG`
+ * naming the variable, e.g. `environment /PORT: must be <= 65535 (got 70000)`. Empty counts as unset.
+ */
+export function parseEnvironment<S extends TObject>(schema: S, env: NodeJS.ProcessEnv): Static<S> {
+  const raw: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(schema.properties)) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    const type = (property as { type?: unknown }).type;
+    const numeric =
+      (type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value.trim());
+    raw[key] = numeric ? Number(value) : value;
+  }
+  return parseWithSchema(schema, raw, 'environment', 'INVALID_CONFIG');
 }

@@ -1,6 +1,11 @@
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { NewscellError, parseWithSchema, validationIssues } from '../src/index.js';
+import {
+  NewscellError,
+  parseEnvironment,
+  parseWithSchema,
+  validationIssues,
+} from '../src/index.js';
 
 const Settings = Type.Object(
   {
@@ -46,5 +51,32 @@ describe('parseWithSchema', () => {
     expect(validationIssues(Settings, { hiddenUnits: 8 })).toEqual([
       { path: '/', message: "missing required field 'cell'", value: { hiddenUnits: 8 } },
     ]);
+  });
+});
+
+describe('parseEnvironment', () => {
+  const Env = Type.Object({
+    PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+    RATIO: Type.Number({ default: 0.5 }),
+    NAME: Type.String({ default: 'x' }),
+  });
+
+  it('turns numeric variables into numbers and fills defaults; empty counts as unset', () => {
+    expect(
+      parseEnvironment(Env, { PORT: '8080', RATIO: '0.25', NAME: '', OTHER: 'ignored' }),
+    ).toEqual({
+      PORT: 8080,
+      RATIO: 0.25,
+      NAME: 'x',
+    });
+  });
+
+  it('names the variable and the value when one is bad', () => {
+    expect(() => parseEnvironment(Env, { PORT: '70000' })).toThrow(
+      'environment /PORT: must be <= 65535 (got 70000)',
+    );
+    expect(() => parseEnvironment(Env, { PORT: 'eighty' })).toThrow(
+      /environment \/PORT: .*\(got "eighty"\)/,
+    );
   });
 });
