@@ -37,7 +37,7 @@ export const ModelSettingsSchema = Type.Object(
         description: 'last hidden state (the classic), or max/mean over all steps',
       }),
     ),
-    masking: Type.Optional(Type.Boolean({ description: 'skip padding tokens' })),
+    maskPadding: Type.Optional(Type.Boolean({ description: 'skip padding tokens' })),
   },
   { additionalProperties: false },
 );

@@ -21,7 +21,7 @@ describe('TrainingJobDataSchema', () => {
         dropout: 0.2,
         recurrentDropout: 0,
         pooling: 'max',
-        masking: true,
+        maskPadding: true,
         embeddingTrainable: true,
       },
       training: {
