@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  cancellationChannel,
+  cancellationKey,
+  TRAINING_QUEUE_NAME,
+  type TrainingJobData,
+  type TrainingResult,
+} from '@newscell/contracts';
+import { type Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { WorkerConfig } from './config.js';
+
+/** Abort reasons the processor tells apart: a person's cancel, or this worker going away. */
+export const CANCEL_REASON = 'cancelled';
+export const SHUTDOWN_REASON = 'shutdown';
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The compiled sandboxed processor: BullMQ forks a child process that imports it. */
+export function defaultProcessorFile(): string {
+  const file = join(packageRoot, 'dist', 'processor.js');
+  if (!existsSync(file)) {
+    throw new Error(`${file} is missing: build the worker first (npm run build)`);
+  }
+  return file;
+}
+
+export interface TrainingWorkerOptions {
+  config: WorkerConfig;
+  logger: Logger;
+  /** @defaultValue the worker's compiled `dist/processor.js` */
+  processorFile?: string;
+}
+
+/**
+ * A BullMQ worker on the training queue. Each training runs in a sandboxed child process, so lock
+ * renewal and stalled checks in this process keep going while a batch computes. Cancellation
+ * requests from any process arrive over Redis pub/sub and abort the job wherever it runs.
+ */
+export class TrainingWorker {
+  readonly worker: Worker<TrainingJobData, TrainingResult>;
+  private readonly subscriber: Redis;
+  private readonly commands: Redis;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: TrainingWorkerOptions,
+    worker: Worker<TrainingJobData, TrainingResult>,
+    subscriber: Redis,
+    commands: Redis,
+  ) {
+    this.worker = worker;
+    this.subscriber = subscriber;
+    this.commands = commands;
+  }
+
+  static async start(options: TrainingWorkerOptions): Promise<TrainingWorker> {
+    const { config, logger } = options;
+    const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const commands = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    for (const client of [connection, subscriber, commands]) {
+      client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    }
+    const worker = new Worker<TrainingJobData, TrainingResult>(
+      TRAINING_QUEUE_NAME,
+      options.processorFile ?? defaultProcessorFile(),
+      {
+        connection,
+        prefix: config.queuePrefix,
+        concurrency: config.concurrency,
+        lockDuration: config.lockDurationMs,
+        stalledInterval: config.stalledIntervalMs,
+        maxStalledCount: config.maxStalledCount,
+        useWorkerThreads: false,
+        autorun: false,
+      },
+    );
+    const self = new TrainingWorker(options, worker, subscriber, commands);
+    self.wireEvents();
+    await subscriber.subscribe(cancellationChannel(config.queuePrefix));
+    subscriber.on('message', (_channel, message) => self.onCancelMessage(message));
+    void worker
+      .run()
+      .catch((err: unknown) => logger.error({ err }, 'worker stopped with an error'));
+    await worker.waitUntilReady();
+    logger.info(
+      { queue: TRAINING_QUEUE_NAME, prefix: config.queuePrefix, concurrency: config.concurrency },
+      'training worker ready',
+    );
+    return self;
+  }
+
+  private wireEvents(): void {
+    const { logger, config } = this.options;
+    this.worker.on('active', (job) => {
+      logger.info({ jobId: job.id, cell: job.data.model?.cell }, 'training started');
+      // A cancel published before this worker took the job would have gone unheard.
+      if (job.id === undefined) return;
+      void this.commands
+        .exists(cancellationKey(job.id, config.queuePrefix))
+        .then((found) => {
+          if (found === 1 && job.id !== undefined) this.worker.cancelJob(job.id, CANCEL_REASON);
+        })
+        .catch(() => {});
+    });
+    this.worker.on('completed', (job: Job<TrainingJobData, TrainingResult>) =>
+      logger.info({ jobId: job.id, modelId: job.returnvalue?.modelId }, 'training completed'),
+    );
+    this.worker.on('failed', (job, err) =>
+      logger.warn({ jobId: job?.id, reason: err.message }, 'training failed'),
+    );
+    this.worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled: will be resumed'));
+    this.worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'));
+  }
+
+  private onCancelMessage(message: string): void {
+    let jobId: unknown;
+    try {
+      jobId = (JSON.parse(message) as { jobId?: unknown }).jobId;
+    } catch {
+      return;
+    }
+    if (typeof jobId === 'string' && this.worker.cancelJob(jobId, CANCEL_REASON)) {
+      this.options.logger.info({ jobId }, 'cancel requested: stopping at the next batch');
+    }
+  }
+
+  /**
+   * Stops taking jobs; asks each active training to stop at a batch boundary, checkpoint and hand
+   * its job back to the queue; waits for that (bounded by `shutdownTimeoutMs`) and disconnects.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    const { logger, config } = this.options;
+    logger.info('shutting down: handing active jobs back to the queue');
+    const closed = this.worker.close();
+    this.worker.cancelAllJobs(SHUTDOWN_REASON);
+    const timeout = new Promise<'timeout'>((r) =>
+      setTimeout(() => r('timeout'), config.shutdownTimeoutMs).unref(),
+    );
+    if ((await Promise.race([closed.then(() => 'closed' as const), timeout])) === 'timeout') {
+      logger.warn(
+        'active jobs did not hand back in time: forcing close (they will be resumed as stalled)',
+      );
+      await this.worker.close(true);
+    }
+    this.subscriber.disconnect();
+    await this.commands.quit().catch(() => {});
+  }
+}
