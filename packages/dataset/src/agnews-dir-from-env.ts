@@ -1,15 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatasetError } from './dataset-error.js';
 import { AG_NEWS_FILES } from './agnews-files.js';
+import { DatasetError } from './dataset-error.js';
 
 /**
  * The real AG News folder for tests and benchmarks: `AGNEWS_DIR`, else `../shared/data/ag_news`
  * beside the repository root. Throws when it is missing, so a test on real data fails loudly
  * instead of being skipped.
  */
-export function agNewsDirFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function agNewsDirFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   const fromEnv = env['AGNEWS_DIR'];
   const dir = fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : defaultSharedAgNewsDir();
   const missing = Object.values(AG_NEWS_FILES).filter((name) => !existsSync(join(dir, name)));
@@ -26,7 +28,8 @@ export function agNewsDirFromEnv(env: Readonly<Record<string, string | undefined
 
 /** `<repository root>/../shared/data/ag_news`, the repository root being the npm workspaces root. */
 export function defaultSharedAgNewsDir(): string {
-  const root = findWorkspaceRoot(dirname(fileURLToPath(import.meta.url))) ?? findWorkspaceRoot(process.cwd());
+  const root =
+    findWorkspaceRoot(dirname(fileURLToPath(import.meta.url))) ?? findWorkspaceRoot(process.cwd());
   if (root === undefined) {
     throw new DatasetError(
       'DATASET_NOT_FOUND',

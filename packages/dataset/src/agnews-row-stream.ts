@@ -1,14 +1,13 @@
-import { AG_NEWS_CLASS_COUNT } from '@newscell/contracts';
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { pipeline, Transform } from 'node:stream';
-import { type CsvError, type Options as CsvOptions, parse } from 'csv-parse';
+import { pipeline } from 'node:stream';
+import { AG_NEWS_CLASS_COUNT } from '@newscell/contracts';
+import { type CsvError, parse } from 'csv-parse';
+import { checkedByteStream } from './checked-byte-stream.js';
 import { DatasetError } from './dataset-error.js';
-import { assertReadableFile, describeForeignEncoding, fileSystemError } from './file-checks.js';
-import { AG_NEWS_TEXT_NORMALIZATION, normalizeAgNewsText } from './normalize-text.js';
-import { type RowProblem, checkAgNewsRecord, describeCsvError } from './row-checks.js';
-import { Utf8Validator } from './utf8-validator.js';
+import { assertReadableFile, fileSystemError } from './file-checks.js';
+import { AG_NEWS_TEXT_NORMALIZATION } from './normalize-text.js';
+import { checkAgNewsRecord, describeCsvError, type RowProblem } from './row-checks.js';
 
 /** One valid row of an AG News CSV file. */
 export interface AgNewsRow {
@@ -70,11 +69,6 @@ export interface AgNewsFileSummary {
   textNormalization: string;
 }
 
-interface ParsedRecord {
-  line: number;
-  fields: string[];
-}
-
 const READ_CHUNK_BYTES = 256 * 1024;
 const REPORTED_ERROR_MESSAGES = 10;
 
@@ -127,7 +121,10 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<AgNewsRow> {
     if (this.#started) {
-      throw new DatasetError('INVALID_ARGUMENT', `${this.path} is being read already; call streamAgNewsRows again`);
+      throw new DatasetError(
+        'INVALID_ARGUMENT',
+        `${this.path} is being read already; call streamAgNewsRows again`,
+      );
     }
     this.#started = true;
     const path = this.path;
@@ -136,92 +133,76 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
     const skip = onInvalidRow === 'skip';
     await assertReadableFile(path);
 
-    const hash = createHash('sha256');
-    const utf8 = new Utf8Validator();
-    let bytes = 0;
-    let newlines = 0;
-    const encodingError = (detail: string, line?: number) =>
-      new DatasetError(
-        'DATASET_ENCODING',
-        `${name}${line === undefined ? '' : ` line ${line}`}: ${detail}; AG News files must be UTF-8 text (${path})`,
-        { details: { file: name, path, ...(line === undefined ? {} : { line }) } },
-      );
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        if (bytes === 0) {
-          const foreign = describeForeignEncoding(chunk.subarray(0, 4096));
-          if (foreign !== undefined) return done(encodingError(`the file looks ${foreign}`));
-        }
-        const bad = utf8.push(chunk);
-        if (bad !== undefined) {
-          const line = newlines + countNewlines(chunk, Math.max(0, bad - bytes)) + 1;
-          const byte = chunk[bad - bytes];
-          const shown = byte === undefined ? '' : ` 0x${byte.toString(16).padStart(2, '0')}`;
-          return done(encodingError(`invalid UTF-8 byte${shown} at byte offset ${bad}`, line));
-        }
-        hash.update(chunk);
-        bytes += chunk.length;
-        newlines += countNewlines(chunk, chunk.length);
-        done(null, chunk);
-      },
-      flush(done) {
-        const bad = utf8.end();
-        if (bad !== undefined) {
-          return done(encodingError(`the file ends inside a UTF-8 character (byte offset ${bad})`));
-        }
-        done();
-      },
-    });
+    const bytes = checkedByteStream(path);
 
     const skipped: { line: number; message: string }[] = [];
     const perClass = new Array<number>(classCount).fill(0);
     let rows = 0;
-    // Records are parsed synchronously ahead of consumption, so their lines are tracked here.
-    let lastEndLine = 0;
-    const csvOptions: CsvOptions<ParsedRecord, string[]> = {
+    // Line numbers are derived from the records rather than from csv-parse's per-record `info`,
+    // which costs an object per record. A record starts on the line after the previous one
+    // ends; it ends further down only if a quoted field holds line breaks.
+    let nextLine = 1;
+    let consumed = 0;
+    const pendingSkips: { afterRecords: number; error: CsvError | undefined }[] = [];
+    const parser = parse({
       bom: true,
       relax_column_count: true,
-      skip_records_with_error: skip,
-      on_record: (fields: string[], context) => {
-        const line = lastEndLine + 1;
-        lastEndLine = context.lines;
-        return { line, fields };
-      },
+      // Even when bad rows are errors: a skip is queued in order with the records, so the error
+      // names the right line; an error thrown by the parser would overtake buffered records.
+      skip_records_with_error: true,
       on_skip: (error: CsvError | undefined) => {
-        const line = lastEndLine + 1;
-        if (typeof error?.lines === 'number') lastEndLine = Math.max(lastEndLine, error.lines);
-        skipped.push({ line, message: `${name} line ${line}: ${describeCsvError(error, line)}` });
+        pendingSkips.push({ afterRecords: parser.info.records, error });
         return undefined;
       },
-    };
-    // csv-parse's typings assume on_record returns the record type it received.
-    const parser = parse(csvOptions as unknown as CsvOptions);
-    pipeline(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), tap, parser, () => {
-      // Failures surface through the parser's iterator below.
     });
-
     const rowError = (line: number, problem: RowProblem) =>
       new DatasetError('DATASET_INVALID_ROW', `${name} line ${line}: ${problem.message}`, {
         details: { file: name, path, line, ...problem.details },
       });
+    const takeSkips = (upTo: number) => {
+      while (pendingSkips.length > 0 && pendingSkips[0]!.afterRecords <= upTo) {
+        const { error } = pendingSkips.shift()!;
+        const line = nextLine;
+        const problem = describeCsvError(error, line);
+        if (!skip) throw rowError(line, { message: problem, details: { csvCode: error?.code } });
+        skipped.push({ line, message: `${name} line ${line}: ${problem}` });
+        // csv-parse resumes after the line on which it noticed the problem.
+        if (typeof error?.lines === 'number') nextLine = Math.max(nextLine, error.lines) + 1;
+        else nextLine++;
+      }
+    };
+    pipeline(
+      createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }),
+      bytes.transform,
+      parser,
+      () => {
+        // Failures surface through the parser's iterator below.
+      },
+    );
+
     try {
-      for await (const record of parser as AsyncIterable<ParsedRecord>) {
-        const checked = checkAgNewsRecord(record.fields, classCount);
+      for await (const fields of parser as AsyncIterable<string[]>) {
+        takeSkips(consumed);
+        consumed++;
+        const line = nextLine;
+        nextLine += 1 + lineBreaksIn(fields);
+        const checked = checkAgNewsRecord(fields, classCount);
         if ('problem' in checked) {
-          if (!skip) throw rowError(record.line, checked.problem);
-          skipped.push({ line: record.line, message: `${name} line ${record.line}: ${checked.problem.message}` });
+          if (!skip) throw rowError(line, checked.problem);
+          skipped.push({ line, message: `${name} line ${line}: ${checked.problem.message}` });
           continue;
         }
         rows++;
         perClass[checked.label] = (perClass[checked.label] ?? 0) + 1;
-        yield { line: record.line, ...checked };
+        yield { line, ...checked };
       }
+      takeSkips(Number.POSITIVE_INFINITY);
     } catch (error) {
       if (error instanceof DatasetError) throw error;
       const csvCode = (error as { code?: unknown }).code;
       if (typeof csvCode === 'string' && /^(CSV_|INVALID_)/.test(csvCode)) {
-        const line = lastEndLine + 1;
-        throw rowError(line, { message: describeCsvError(error as CsvError, line), details: { csvCode } });
+        const problem = describeCsvError(error as CsvError, nextLine);
+        throw rowError(nextLine, { message: problem, details: { csvCode } });
       }
       throw fileSystemError(path, error);
     }
@@ -239,8 +220,8 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
     this.#summary = {
       file: name,
       path,
-      bytes,
-      sha256: hash.digest('hex'),
+      bytes: bytes.count(),
+      sha256: bytes.sha256(),
       rows,
       perClass,
       skipped: {
@@ -253,18 +234,20 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
   }
 }
 
-function countNewlines(chunk: Buffer, end: number): number {
+function lineBreaksIn(fields: string[]): number {
   let count = 0;
-  let at = chunk.indexOf(10);
-  while (at !== -1 && at < end) {
-    count++;
-    at = chunk.indexOf(10, at + 1);
+  for (const field of fields) {
+    for (let at = field.indexOf('\n'); at !== -1; at = field.indexOf('\n', at + 1)) count++;
   }
   return count;
 }
 
 function invalidOption(field: string, value: unknown, expected: string): DatasetError {
-  return new DatasetError('INVALID_ARGUMENT', `${field} must be ${expected}, got ${JSON.stringify(value)}`, {
-    details: { field, value },
-  });
+  return new DatasetError(
+    'INVALID_ARGUMENT',
+    `${field} must be ${expected}, got ${JSON.stringify(value)}`,
+    {
+      details: { field, value },
+    },
+  );
 }

@@ -41,13 +41,18 @@ export async function readClassNames(dir: string): Promise<string[]> {
   names.forEach((className, index) => {
     if (className === '') throw invalid(index + 1, 'empty class name');
     const first = seen.get(className);
-    if (first !== undefined) throw invalid(index + 1, `class name '${className}' repeats line ${first}`);
+    if (first !== undefined)
+      throw invalid(index + 1, `class name '${className}' repeats line ${first}`);
     seen.set(className, index + 1);
   });
   if (names.length < 2) {
-    throw new DatasetError('DATASET_EMPTY', `${name} names ${names.length} class(es); a classifier needs at least 2 (${path})`, {
-      details: { file: name, path, classes: names.length },
-    });
+    throw new DatasetError(
+      'DATASET_EMPTY',
+      `${name} names ${names.length} class(es); a classifier needs at least 2 (${path})`,
+      {
+        details: { file: name, path, classes: names.length },
+      },
+    );
   }
   return names;
 }

@@ -5,7 +5,12 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { extract } from 'tar';
-import { AG_NEWS_DEFAULT_URL, AG_NEWS_FILES, AG_NEWS_MD5, type AgNewsSplitName } from './agnews-files.js';
+import {
+  AG_NEWS_DEFAULT_URL,
+  AG_NEWS_FILES,
+  AG_NEWS_MD5,
+  type AgNewsSplitName,
+} from './agnews-files.js';
 import { DatasetError } from './dataset-error.js';
 import { hashFile } from './file-md5.js';
 import { missingAgNewsFiles } from './missing-files.js';
@@ -60,7 +65,9 @@ const ARCHIVE_MEMBERS = new Set<string>([...Object.values(AG_NEWS_FILES), 'readm
  * MD5s. Everything happens in a temporary sibling folder that is renamed into place only after
  * the checks pass, so an interrupted or corrupt download never leaves a partial `ag_news/`.
  */
-export async function downloadAgNews(options: DownloadAgNewsOptions = {}): Promise<DownloadedAgNews> {
+export async function downloadAgNews(
+  options: DownloadAgNewsOptions = {},
+): Promise<DownloadedAgNews> {
   const env = options.env ?? process.env;
   const url = options.url ?? (env['AGNEWS_URL'] || AG_NEWS_DEFAULT_URL);
   const dataDir = resolve(options.dataDir ?? 'data');

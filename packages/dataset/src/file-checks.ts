@@ -48,11 +48,14 @@ export function fileSystemError(path: string, error: unknown): DatasetError {
  */
 export function describeForeignEncoding(head: Uint8Array): string | undefined {
   const [b0, b1, b2, b3] = [head[0], head[1], head[2], head[3]];
-  if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return 'UTF-32 (byte-order mark FF FE 00 00)';
-  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return 'UTF-32 (byte-order mark 00 00 FE FF)';
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0)
+    return 'UTF-32 (byte-order mark FF FE 00 00)';
+  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)
+    return 'UTF-32 (byte-order mark 00 00 FE FF)';
   if (b0 === 0xff && b1 === 0xfe) return 'UTF-16 little-endian (byte-order mark FF FE)';
   if (b0 === 0xfe && b1 === 0xff) return 'UTF-16 big-endian (byte-order mark FE FF)';
   if (b0 === 0x1f && b1 === 0x8b) return 'gzip-compressed (extract it first)';
-  if (head.indexOf(0) !== -1) return 'binary or UTF-16 without a byte-order mark (it contains NUL bytes)';
+  if (head.indexOf(0) !== -1)
+    return 'binary or UTF-16 without a byte-order mark (it contains NUL bytes)';
   return undefined;
 }

@@ -3,12 +3,18 @@ import type { AgNewsFileSummary, StreamAgNewsRowsOptions } from './agnews-row-st
 import { readClassNames } from './class-names.js';
 import { AG_NEWS_TEXT_NORMALIZATION } from './normalize-text.js';
 import { type AgNewsExample, readAgNewsSplit } from './read-split.js';
-import { type AgNewsDirSource, type ResolveAgNewsDirOptions, resolveAgNewsDir } from './resolve-dir.js';
+import {
+  type AgNewsDirSource,
+  type ResolveAgNewsDirOptions,
+  resolveAgNewsDir,
+} from './resolve-dir.js';
 import { stratifiedSample } from './stratified-sample.js';
 import { stratifiedSplit } from './stratified-split.js';
 
 /** A per-class or total cap on examples (see {@link stratifiedSample}). */
-export type ExampleLimit = { perClass: number; total?: undefined } | { total: number; perClass?: undefined };
+export type ExampleLimit =
+  | { perClass: number; total?: undefined }
+  | { total: number; perClass?: undefined };
 
 export interface LoadAgNewsOptions
   extends ResolveAgNewsDirOptions,
@@ -78,7 +84,9 @@ export async function loadAgNews(options: LoadAgNewsOptions = {}): Promise<AgNew
   const rowOptions: StreamAgNewsRowsOptions = {
     classCount: classNames.length,
     ...(options.onInvalidRow === undefined ? {} : { onInvalidRow: options.onInvalidRow }),
-    ...(options.maxReportedSkips === undefined ? {} : { maxReportedSkips: options.maxReportedSkips }),
+    ...(options.maxReportedSkips === undefined
+      ? {}
+      : { maxReportedSkips: options.maxReportedSkips }),
   };
   const trainFile = await readAgNewsSplit(dir, 'train', rowOptions);
   const testFile = await readAgNewsSplit(dir, 'test', rowOptions);

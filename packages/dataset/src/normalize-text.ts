@@ -41,6 +41,10 @@ const INLINE_TAG =
 const BLOCK_TAG =
   /<\/?(?:blockquote|br|center|div|h[1-6]|hr|li|ol|p|table|td|th|tr|ul)(?=[\s/>])[^<>]*>/gi;
 
+// Matching only runs of two or more, or a lone tab/newline, leaves single spaces untouched;
+// that is several times faster than /\s+/ on text that is already mostly clean.
+const WHITESPACE_RUN = /\s{2,}|[^\S ]/g;
+
 function decodeEntity(match: string, decimal?: string, hex?: string, name?: string): string {
   if (name !== undefined) return NAMED_ENTITIES[name] ?? match;
   const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
@@ -58,7 +62,7 @@ export function normalizeAgNewsField(raw: string): string {
   }
   if (text.includes(';')) text = text.replace(ENTITY, decodeEntity);
   if (text.includes('<')) text = text.replace(INLINE_TAG, '').replace(BLOCK_TAG, ' ');
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(WHITESPACE_RUN, ' ').trim();
 }
 
 /**

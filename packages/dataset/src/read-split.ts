@@ -29,9 +29,13 @@ export async function readAgNewsSplit(
   options: StreamAgNewsRowsOptions = {},
 ): Promise<AgNewsSplit> {
   if (split !== 'train' && split !== 'test') {
-    throw new DatasetError('INVALID_ARGUMENT', `split must be 'train' or 'test', got ${JSON.stringify(split)}`, {
-      details: { field: 'split', value: split },
-    });
+    throw new DatasetError(
+      'INVALID_ARGUMENT',
+      `split must be 'train' or 'test', got ${JSON.stringify(split)}`,
+      {
+        details: { field: 'split', value: split },
+      },
+    );
   }
   const rows = streamAgNewsRows(join(dir, AG_NEWS_FILES[split]), options);
   const examples: AgNewsExample[] = [];

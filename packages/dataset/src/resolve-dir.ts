@@ -29,7 +29,9 @@ const HOW_TO_POINT =
  * `<dataDir>/ag_news`, else a download into it. Throws `DATASET_NOT_FOUND` listing every place
  * tried and why it failed.
  */
-export async function resolveAgNewsDir(options: ResolveAgNewsDirOptions = {}): Promise<ResolvedAgNewsDir> {
+export async function resolveAgNewsDir(
+  options: ResolveAgNewsDirOptions = {},
+): Promise<ResolvedAgNewsDir> {
   const env = options.env ?? process.env;
   const fromEnv = env['AGNEWS_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') {
@@ -68,10 +70,14 @@ export async function resolveAgNewsDir(options: ResolveAgNewsDirOptions = {}): P
     }
   }
   const lines = tried.map((line, index) => `  ${index + 1}. ${line}`).join('\n');
-  throw new DatasetError('DATASET_NOT_FOUND', `AG News files not found. Tried:\n${lines}\n${HOW_TO_POINT}`, {
-    details: { tried },
-    ...(cause === undefined ? {} : { cause }),
-  });
+  throw new DatasetError(
+    'DATASET_NOT_FOUND',
+    `AG News files not found. Tried:\n${lines}\n${HOW_TO_POINT}`,
+    {
+      details: { tried },
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
 }
 
 async function folderProblem(dir: string): Promise<string | undefined> {

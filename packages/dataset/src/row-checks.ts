@@ -49,7 +49,8 @@ export function checkAgNewsRecord(fields: string[], classCount: number): Checked
 /** Turns a csv-parse error into a sentence about the file, not about the parser. */
 export function describeCsvError(error: CsvError | undefined, line: number): string {
   if (error === undefined) return 'broken CSV record';
-  const detectedAt = error.lines !== undefined && error.lines !== line ? ` (noticed at line ${error.lines})` : '';
+  const detectedAt =
+    error.lines !== undefined && error.lines !== line ? ` (noticed at line ${error.lines})` : '';
   switch (error.code) {
     case 'CSV_INVALID_CLOSING_QUOTE':
       return `broken quoting${detectedAt}: a quoted field is followed by more text instead of a comma or line end (a quote inside a field must be doubled: "")`;

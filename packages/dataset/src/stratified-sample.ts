@@ -32,15 +32,23 @@ export function stratifiedSample<T extends { label: number }>(
 ): T[] {
   const { perClass, total } = options;
   if ((perClass === undefined) === (total === undefined)) {
-    throw new DatasetError('INVALID_ARGUMENT', 'stratifiedSample needs exactly one of perClass or total', {
-      details: { field: 'perClass|total', value: { perClass, total } },
-    });
+    throw new DatasetError(
+      'INVALID_ARGUMENT',
+      'stratifiedSample needs exactly one of perClass or total',
+      {
+        details: { field: 'perClass|total', value: { perClass, total } },
+      },
+    );
   }
   const [field, limit] = perClass !== undefined ? ['perClass', perClass] : ['total', total];
   if (!Number.isSafeInteger(limit) || (limit as number) < 1) {
-    throw new DatasetError('INVALID_ARGUMENT', `${field} must be a positive integer, got ${JSON.stringify(limit)}`, {
-      details: { field, value: limit },
-    });
+    throw new DatasetError(
+      'INVALID_ARGUMENT',
+      `${field} must be a positive integer, got ${JSON.stringify(limit)}`,
+      {
+        details: { field, value: limit },
+      },
+    );
   }
   const random = createSeededRandom(options.seed ?? 42);
   const groups = [...indicesByLabel(examples).values()];

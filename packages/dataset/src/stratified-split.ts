@@ -26,9 +26,13 @@ export function stratifiedSplit<T extends { label: number }>(
 ): { train: T[]; validation: T[] } {
   const fraction = options.validationFraction ?? 0.1;
   if (typeof fraction !== 'number' || !(fraction >= 0 && fraction < 1)) {
-    throw new DatasetError('INVALID_ARGUMENT', `validationFraction must be a number in [0, 1), got ${JSON.stringify(fraction)}`, {
-      details: { field: 'validationFraction', value: fraction },
-    });
+    throw new DatasetError(
+      'INVALID_ARGUMENT',
+      `validationFraction must be a number in [0, 1), got ${JSON.stringify(fraction)}`,
+      {
+        details: { field: 'validationFraction', value: fraction },
+      },
+    );
   }
   const random = createSeededRandom(options.seed ?? 42);
   const groups = [...indicesByLabel(examples).values()];

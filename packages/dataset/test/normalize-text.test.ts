@@ -11,7 +11,9 @@ describe('normalizeAgNewsText', () => {
 
   it('turns the backslashes that replaced line breaks into spaces', () => {
     expect(
-      normalizeAgNewsField("Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics"),
+      normalizeAgNewsField(
+        "Reuters - Short-sellers, Wall Street's dwindling\\band of ultra-cynics",
+      ),
     ).toBe("Reuters - Short-sellers, Wall Street's dwindling band of ultra-cynics");
     expect(normalizeAgNewsField('go on.\\\\I think')).toBe('go on. I think');
     expect(normalizeAgNewsField('in\\8 1/3 innings')).toBe('in 8 1/3 innings');
@@ -21,12 +23,16 @@ describe('normalizeAgNewsText', () => {
     expect(normalizeAgNewsField('for just over \\$1 billion, \\$US46.75')).toBe(
       'for just over $1 billion, $US46.75',
     );
-    expect(normalizeAgNewsField("Oracle Corp.'s\\\\$7.7-billion")).toBe("Oracle Corp.'s $7.7-billion");
+    expect(normalizeAgNewsField("Oracle Corp.'s\\\\$7.7-billion")).toBe(
+      "Oracle Corp.'s $7.7-billion",
+    );
   });
 
   it('decodes entities whose & became a space, consuming that space', () => {
     expect(normalizeAgNewsField('Wall Street #39;s')).toBe("Wall Street's");
-    expect(normalizeAgNewsField('chants of  quot;Walter, Walter quot;')).toBe('chants of "Walter, Walter"');
+    expect(normalizeAgNewsField('chants of  quot;Walter, Walter quot;')).toBe(
+      'chants of "Walter, Walter"',
+    );
     expect(normalizeAgNewsField('Johnson  amp; Johnson')).toBe('Johnson & Johnson');
     expect(normalizeAgNewsField('past  #36;46 a barrel')).toBe('past $46 a barrel');
     expect(normalizeAgNewsField('convention  #151; California')).toBe('convention — California');
@@ -39,7 +45,9 @@ describe('normalizeAgNewsText', () => {
   });
 
   it('decodes ordinary entities and leaves words before a semicolon alone', () => {
-    expect(normalizeAgNewsField('AT&amp;T &quot;x&quot; &#39;y&#39; &#x41;')).toBe('AT&T "x" \'y\' A');
+    expect(normalizeAgNewsField('AT&amp;T &quot;x&quot; &#39;y&#39; &#x41;')).toBe(
+      'AT&T "x" \'y\' A',
+    );
     expect(normalizeAgNewsField('forecast; season; Iraq;')).toBe('forecast; season; Iraq;');
     expect(normalizeAgNewsField('&bogus; #99999999;')).toBe('&bogus; #99999999;');
   });
@@ -48,13 +56,17 @@ describe('normalizeAgNewsText', () => {
     const raw =
       'Staples Inc. &lt;A HREF="http://www.investor.reuters.com/FullQuote.aspx?ticker=SPLS.O target=/stocks/quickinfo/fullquote"&gt;SPLS.O&lt;/A&gt;, the top';
     expect(normalizeAgNewsField(raw)).toBe('Staples Inc. SPLS.O, the top');
-    expect(normalizeAgNewsField('&lt;b&gt;Bold&lt;/b&gt; text&lt;br&gt;next &lt;p&gt;\\&lt;/p&gt;')).toBe(
-      'Bold text next',
-    );
+    expect(
+      normalizeAgNewsField('&lt;b&gt;Bold&lt;/b&gt; text&lt;br&gt;next &lt;p&gt;\\&lt;/p&gt;'),
+    ).toBe('Bold text next');
     expect(normalizeAgNewsField('Instruments Inc. &lt;TXN.N&gt;, Agilent &lt;A.N&gt;')).toBe(
       'Instruments Inc. <TXN.N>, Agilent <A.N>',
     );
-    expect(normalizeAgNewsField('&lt;FONT face="verdana,MS Sans Serif" size="-2"\n color="#666666"&gt;x&lt;/FONT&gt;')).toBe('x');
+    expect(
+      normalizeAgNewsField(
+        '&lt;FONT face="verdana,MS Sans Serif" size="-2"\n color="#666666"&gt;x&lt;/FONT&gt;',
+      ),
+    ).toBe('x');
   });
 
   it('collapses whitespace and trims', () => {

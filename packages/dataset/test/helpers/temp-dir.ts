@@ -35,7 +35,8 @@ export function smallAgNewsFiles(perClass = 3): Record<string, string> {
   const rows = (split: string) => {
     let out = '';
     for (let i = 0; i < perClass; i++) {
-      for (let c = 1; c <= 4; c++) out += csvLine(c, `${split} title ${c}.${i}`, `${split} description ${c}.${i}`);
+      for (let c = 1; c <= 4; c++)
+        out += csvLine(c, `${split} title ${c}.${i}`, `${split} description ${c}.${i}`);
     }
     return out;
   };
