@@ -344,6 +344,7 @@ function checkResumable(
     );
   if (checkpoint.formatVersion !== 1) throw mismatch('formatVersion', checkpoint.formatVersion, 1);
   for (const [key, value] of Object.entries(classifier.config)) {
+    if (key === 'seed') continue; // only seeds the initial weights, which the checkpoint replaces
     const saved = (checkpoint.config as Record<string, unknown>)[key];
     if (saved !== value) throw mismatch(`config.${key}`, saved, value);
   }
