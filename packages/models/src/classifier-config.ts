@@ -9,12 +9,6 @@ export type CellType = (typeof CELL_TYPES)[number];
 export const POOLING_TYPES = ['last', 'max', 'mean'] as const;
 export type PoolingType = (typeof POOLING_TYPES)[number];
 
-const oneOf = <T extends string>(values: readonly T[], defaultValue: T) =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    { default: defaultValue },
-  );
-
 /**
  * Everything that defines a classifier's architecture and initialisation; stored with the model
  * as `config.json`. Defaults suit AG News at ~10k–120k training rows: a bidirectional GRU with
@@ -23,13 +17,18 @@ const oneOf = <T extends string>(values: readonly T[], defaultValue: T) =>
 export const ClassifierConfigSchema = Type.Object(
   {
     /** @defaultValue `'gru'` */
-    cell: oneOf(CELL_TYPES, 'gru'),
+    cell: Type.Union(
+      [Type.Literal('rnn'), Type.Literal('lstm'), Type.Literal('gru'), Type.Literal('bow')],
+      { default: 'gru' },
+    ),
     /** Rows of the embedding matrix, including `<pad>` (id 0) and `<unk>`. Required. */
     vocabSize: Type.Integer({ minimum: 2, maximum: 5_000_000 }),
     /** @defaultValue 64 */
     embeddingDim: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
     /** `pretrained` needs a `[vocabSize × embeddingDim]` matrix at build time. @defaultValue `'random'` */
-    embeddingInit: oneOf(['random', 'pretrained'] as const, 'random'),
+    embeddingInit: Type.Union([Type.Literal('random'), Type.Literal('pretrained')], {
+      default: 'random',
+    }),
     /** @defaultValue true */
     embeddingTrainable: Type.Boolean({ default: true }),
     /** Stacked recurrent layers. @defaultValue 1 */
@@ -45,7 +44,9 @@ export const ClassifierConfigSchema = Type.Object(
     /** Treat token id 0 as `<pad>`: masked out of the recurrence and the pooling. @defaultValue true */
     maskPadding: Type.Boolean({ default: true }),
     /** `last` = final hidden state; `bow` allows `mean` or `max`. @defaultValue `'max'` (`'mean'` for `bow`) */
-    pooling: oneOf(POOLING_TYPES, 'max'),
+    pooling: Type.Union([Type.Literal('last'), Type.Literal('max'), Type.Literal('mean')], {
+      default: 'max',
+    }),
     /** Tokens per text (inputs are padded / truncated to this). @defaultValue 48 */
     maxLength: Type.Integer({ minimum: 1, maximum: 10_000, default: 48 }),
     /** @defaultValue 4 (AG News) */

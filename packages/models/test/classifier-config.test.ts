@@ -36,15 +36,22 @@ describe('resolveClassifierConfig', () => {
 
   it('gives the bag-of-words baseline mean pooling unless told otherwise', () => {
     expect(resolveClassifierConfig({ vocabSize: 10, cell: 'bow' }).pooling).toBe('mean');
-    expect(resolveClassifierConfig({ vocabSize: 10, cell: 'bow', pooling: 'max' }).pooling).toBe('max');
-    const error = errorOf(() => resolveClassifierConfig({ vocabSize: 10, cell: 'bow', pooling: 'last' }));
+    expect(resolveClassifierConfig({ vocabSize: 10, cell: 'bow', pooling: 'max' }).pooling).toBe(
+      'max',
+    );
+    const error = errorOf(() =>
+      resolveClassifierConfig({ vocabSize: 10, cell: 'bow', pooling: 'last' }),
+    );
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.message).toMatch(/pooling.*"last"/);
   });
 
   it.each([
     [{ vocabSize: 10, hiddenUnits: 0 }, /\/hiddenUnits: must be >= 1 \(got 0\)/],
-    [{ vocabSize: 10, cell: 'transformer' }, /\/cell: must be one of "rnn", "lstm", "gru", "bow" \(got "transformer"\)/],
+    [
+      { vocabSize: 10, cell: 'transformer' },
+      /\/cell: must be one of "rnn", "lstm", "gru", "bow" \(got "transformer"\)/,
+    ],
     [{ vocabSize: 10, dropout: 1 }, /\/dropout: must be < 1 \(got 1\)/],
     [{ vocabSize: 10, layers: 1.5 }, /\/layers: .*integer.*\(got 1.5\)/],
     [{}, /missing required field 'vocabSize'/],
@@ -58,7 +65,15 @@ describe('resolveClassifierConfig', () => {
 
 describe('resolveTrainingOptions', () => {
   it('fills defaults and names bad fields', () => {
-    expect(resolveTrainingOptions({ epochs: 3 })).toMatchObject({ epochs: 3, batchSize: 64, learningRate: 0.002, clipNorm: 5, patience: 2 });
-    expect(errorOf(() => resolveTrainingOptions({ learningRate: -1 })).message).toMatch(/\/learningRate: must be > 0 \(got -1\)/);
+    expect(resolveTrainingOptions({ epochs: 3 })).toMatchObject({
+      epochs: 3,
+      batchSize: 64,
+      learningRate: 0.002,
+      clipNorm: 5,
+      patience: 2,
+    });
+    expect(errorOf(() => resolveTrainingOptions({ learningRate: -1 })).message).toMatch(
+      /\/learningRate: must be > 0 \(got -1\)/,
+    );
   });
 });

@@ -39,26 +39,31 @@ beforeAll(async () => {
 });
 
 describe('trainClassifier', () => {
-  it.each(['bow', 'rnn', 'gru', 'lstm'] as const)('learns a separable synthetic task (%s)', async (cell) => {
-    const big = syntheticTopics({ n: 256, maxLength: MAX_LENGTH, seed: 5 });
-    const classifier = buildClassifier(tiny({ cell, hiddenUnits: 8, dropout: 0 }));
-    const result = await trainClassifier({
-      classifier,
-      train: big,
-      validation: heldOut,
-      options: { epochs: 6, batchSize: 32, learningRate: 0.03, patience: 0 },
-    });
-    expect(result.stopReason).toBe('completed');
-    expect(result.history).toHaveLength(6);
-    const last = result.history.at(-1);
-    expect(last?.validationAccuracy).toBeGreaterThan(0.85);
-    expect(last?.loss).toBeLessThan(result.history[0]?.loss ?? 0);
-    classifier.model.dispose();
-  });
+  it.each(['bow', 'rnn', 'gru', 'lstm'] as const)(
+    'learns a separable synthetic task (%s)',
+    async (cell) => {
+      const big = syntheticTopics({ n: 256, maxLength: MAX_LENGTH, seed: 5 });
+      const classifier = buildClassifier(tiny({ cell, hiddenUnits: 8, dropout: 0 }));
+      const result = await trainClassifier({
+        classifier,
+        train: big,
+        validation: heldOut,
+        options: { epochs: 6, batchSize: 32, learningRate: 0.03, patience: 0 },
+      });
+      expect(result.stopReason).toBe('completed');
+      expect(result.history).toHaveLength(6);
+      const last = result.history.at(-1);
+      expect(last?.validationAccuracy).toBeGreaterThan(0.85);
+      expect(last?.loss).toBeLessThan(result.history[0]?.loss ?? 0);
+      classifier.model.dispose();
+    },
+  );
 
   it('keeps the tensor count flat across batches and epochs and returns to weights only', async () => {
     const before = tf.memory().numTensors;
-    const classifier = buildClassifier(tiny({ cell: 'lstm', dropout: 0.3, recurrentDropout: 0.2, layers: 2 }));
+    const classifier = buildClassifier(
+      tiny({ cell: 'lstm', dropout: 0.3, recurrentDropout: 0.2, layers: 2 }),
+    );
     const weights = classifier.model.weights.length;
     expect(tf.memory().numTensors).toBe(before + weights);
     const counts: number[] = [];
@@ -199,17 +204,58 @@ describe('trainClassifier', () => {
     const classifier = buildClassifier(tiny({ cell: 'bow' }));
     const badLabel = Int32Array.from(data.labels);
     badLabel[7] = 4;
-    await expectError(trainClassifier({ classifier, train: { ids: data.ids, labels: badLabel } }), 'INVALID_ARGUMENT', /train labels: row 7: label 4 is not in 0..3/);
+    await expectError(
+      trainClassifier({ classifier, train: { ids: data.ids, labels: badLabel } }),
+      'INVALID_ARGUMENT',
+      /train labels: row 7: label 4 is not in 0..3/,
+    );
     const badIds = Int32Array.from(data.ids);
     badIds[MAX_LENGTH * 2 + 1] = data.vocabSize;
-    await expectError(trainClassifier({ classifier, train: { ids: badIds, labels: data.labels } }), 'INVALID_ARGUMENT', /row 2, position 1: token id 40 is not in 0..39/);
-    await expectError(trainClassifier({ classifier, train: { ids: data.ids.subarray(3), labels: data.labels } }), 'INVALID_ARGUMENT', /not a multiple of maxLength 8/);
-    await expectError(trainClassifier({ classifier, train: data, options: { batchSize: 0 } }), 'INVALID_CONFIG', /\/batchSize: must be >= 1 \(got 0\)/);
+    await expectError(
+      trainClassifier({ classifier, train: { ids: badIds, labels: data.labels } }),
+      'INVALID_ARGUMENT',
+      /row 2, position 1: token id 40 is not in 0..39/,
+    );
+    await expectError(
+      trainClassifier({ classifier, train: { ids: data.ids.subarray(3), labels: data.labels } }),
+      'INVALID_ARGUMENT',
+      /not a multiple of maxLength 8/,
+    );
+    await expectError(
+      trainClassifier({ classifier, train: data, options: { batchSize: 0 } }),
+      'INVALID_CONFIG',
+      /\/batchSize: must be >= 1 \(got 0\)/,
+    );
     let checkpoint: TrainingCheckpoint | undefined;
-    await trainClassifier({ classifier, train: data, options: { epochs: 1 }, onCheckpoint: (c) => { checkpoint = c; } });
-    await expectError(trainClassifier({ classifier, train: data, options: { epochs: 2, learningRate: 0.5 }, resumeFrom: checkpoint }), 'MODEL_MISMATCH', /options.learningRate is 0.002 but this run has 0.5/);
+    await trainClassifier({
+      classifier,
+      train: data,
+      options: { epochs: 1 },
+      onCheckpoint: (c) => {
+        checkpoint = c;
+      },
+    });
+    await expectError(
+      trainClassifier({
+        classifier,
+        train: data,
+        options: { epochs: 2, learningRate: 0.5 },
+        resumeFrom: checkpoint,
+      }),
+      'MODEL_MISMATCH',
+      /options.learningRate is 0.002 but this run has 0.5/,
+    );
     const other = buildClassifier(tiny({ cell: 'bow', embeddingDim: 4 }));
-    await expectError(trainClassifier({ classifier: other, train: data, options: { epochs: 2 }, resumeFrom: checkpoint }), 'MODEL_MISMATCH', /config.embeddingDim is 8 but this run has 4/);
+    await expectError(
+      trainClassifier({
+        classifier: other,
+        train: data,
+        options: { epochs: 2 },
+        resumeFrom: checkpoint,
+      }),
+      'MODEL_MISMATCH',
+      /config.embeddingDim is 8 but this run has 4/,
+    );
     classifier.model.dispose();
     other.model.dispose();
   });
