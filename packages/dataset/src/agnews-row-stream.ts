@@ -129,13 +129,21 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
     this.#started = true;
     const path = this.path;
     const name = basename(path);
-    const { classCount, onInvalidRow } = this.#options;
+    const { classCount, onInvalidRow, maxReportedSkips } = this.#options;
     const skip = onInvalidRow === 'skip';
     await assertReadableFile(path);
 
     const bytes = checkedByteStream(path);
 
-    const skipped: { line: number; message: string }[] = [];
+    // Skips arrive in line order, so keeping the first few is enough for the report.
+    const skipped = { count: 0, lines: [] as number[], firstErrors: [] as string[] };
+    const noteSkip = (line: number, problem: string) => {
+      skipped.count++;
+      if (skipped.lines.length < maxReportedSkips) skipped.lines.push(line);
+      if (skipped.firstErrors.length < REPORTED_ERROR_MESSAGES) {
+        skipped.firstErrors.push(`${name} line ${line}: ${problem}`);
+      }
+    };
     const perClass = new Array<number>(classCount).fill(0);
     let rows = 0;
     // Line numbers are derived from the records rather than from csv-parse's per-record `info`,
@@ -165,7 +173,7 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
         const line = nextLine;
         const problem = describeCsvError(error, line);
         if (!skip) throw rowError(line, { message: problem, details: { csvCode: error?.code } });
-        skipped.push({ line, message: `${name} line ${line}: ${problem}` });
+        noteSkip(line, problem);
         // csv-parse resumes after the line on which it noticed the problem.
         if (typeof error?.lines === 'number') nextLine = Math.max(nextLine, error.lines) + 1;
         else nextLine++;
@@ -189,7 +197,7 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
         const checked = checkAgNewsRecord(fields, classCount);
         if ('problem' in checked) {
           if (!skip) throw rowError(line, checked.problem);
-          skipped.push({ line, message: `${name} line ${line}: ${checked.problem.message}` });
+          noteSkip(line, checked.problem.message);
           continue;
         }
         rows++;
@@ -209,14 +217,13 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
 
     if (rows === 0) {
       const why =
-        skipped.length === 0
+        skipped.count === 0
           ? 'has no rows'
-          : `has no valid rows (all ${skipped.length} were skipped; first: ${skipped[0]!.message})`;
+          : `has no valid rows (all ${skipped.count} were skipped; first: ${skipped.firstErrors[0]})`;
       throw new DatasetError('DATASET_EMPTY', `${name} ${why}: ${path}`, {
-        details: { file: name, path, skipped: skipped.length },
+        details: { file: name, path, skipped: skipped.count },
       });
     }
-    skipped.sort((a, b) => a.line - b.line);
     this.#summary = {
       file: name,
       path,
@@ -224,11 +231,7 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
       sha256: bytes.sha256(),
       rows,
       perClass,
-      skipped: {
-        count: skipped.length,
-        lines: skipped.slice(0, this.#options.maxReportedSkips).map((s) => s.line),
-        firstErrors: skipped.slice(0, REPORTED_ERROR_MESSAGES).map((s) => s.message),
-      },
+      skipped,
       textNormalization: AG_NEWS_TEXT_NORMALIZATION,
     };
   }

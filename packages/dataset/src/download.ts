@@ -152,6 +152,7 @@ async function fetchToFile(
   try {
     const response = await fetch(url, { signal, redirect: 'follow' });
     if (!response.ok || response.body === null) {
+      await response.body?.cancel();
       throw failed(`HTTP ${response.status} ${response.statusText}`.trim());
     }
     const header = response.headers.get('content-length');

@@ -135,6 +135,23 @@ describe('downloadAgNews', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('lets two concurrent downloads into one folder both succeed with one copy', async () => {
+    const { url, requests } = await serveBytes(await buildArchive(files));
+    const dataDir = await tempDir();
+    const results = await Promise.all([
+      downloadAgNews({ url, dataDir, expectedMd5: fixtureMd5 }),
+      downloadAgNews({ url, dataDir, expectedMd5: fixtureMd5 }),
+    ]);
+    expect(results.map((r) => r.dir)).toEqual([join(dataDir, 'ag_news'), join(dataDir, 'ag_news')]);
+    expect(requests).toHaveLength(2);
+    expect(await leftovers(dataDir)).toEqual(['ag_news']);
+    expect((await readdir(join(dataDir, 'ag_news'))).sort()).toEqual([
+      'classes.txt',
+      'test.csv',
+      'train.csv',
+    ]);
+  });
+
   it('times out', async () => {
     const server = await serve(() => undefined);
     closers.push(server.close);

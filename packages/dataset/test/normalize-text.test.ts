@@ -69,6 +69,11 @@ describe('normalizeAgNewsText', () => {
     ).toBe('x');
   });
 
+  it('leaves clean modern text alone', () => {
+    const clean = 'AT&T says 3 < 4 and 5 > 2; prices rose 5% to $10 (a <b-list> star) — “quoted”';
+    expect(normalizeAgNewsField(clean)).toBe(clean);
+  });
+
   it('collapses whitespace and trims', () => {
     expect(normalizeAgNewsField('  a \t b\n\nc  ')).toBe('a b c');
   });
