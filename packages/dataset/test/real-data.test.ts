@@ -1,3 +1,5 @@
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashFile } from '../src/file-md5.js';
 import {
@@ -8,6 +10,7 @@ import {
   readClassNames,
   stratifiedSplit,
 } from '../src/index.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 // The real files (see shared/data/ag_news/SOURCE.md): test.csv is the complete original,
 // train.csv a class-balanced subset of the original training set.
@@ -103,4 +106,20 @@ describe('real AG News files', () => {
     });
     expect(JSON.parse(JSON.stringify(data.summary))).toEqual(data.summary);
   });
+
+  it('handles the full training-set size: 120,000 rows built from the subset', async () => {
+    const lines = (await readFile(join(dir, 'train.csv'), 'utf8')).split('\n').slice(0, -1);
+    expect(lines).toHaveLength(10304);
+    const big = await tempDir();
+    const rows = Array.from({ length: 120_000 }, (_, i) => lines[i % lines.length]);
+    await writeFile(join(big, 'train.csv'), rows.join('\n') + '\n');
+    await copyFile(join(dir, 'test.csv'), join(big, 'test.csv'));
+    await copyFile(join(dir, 'classes.txt'), join(big, 'classes.txt'));
+    const data = await loadAgNews({ dir: big, validationFraction: 0.1, seed: 1 });
+    expect(data.summary.files.train.rows).toBe(120_000);
+    expect(data.summary.files.train.perClass.reduce((a, b) => a + b, 0)).toBe(120_000);
+    expect(data.summary.counts).toEqual({ train: 108_000, validation: 12_000, test: 7600 });
+    const lastLine = Math.max(data.train.at(-1)!.line, data.validation.at(-1)!.line);
+    expect(lastLine).toBe(120_000);
+  }, 60_000);
 });
