@@ -14,6 +14,7 @@ export {
   type ClassifierModel,
   LAYER_NAMES,
 } from './build-classifier.js';
+export { readCheckpoint, writeCheckpoint } from './checkpoint-files.js';
 export {
   type CheckedData,
   type ClassificationData,

@@ -1,12 +1,14 @@
+import path from 'node:path';
 import { isNewscellError } from '@newscell/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildClassifier } from '../src/build-classifier.js';
+import { readCheckpoint, writeCheckpoint } from '../src/checkpoint-files.js';
 import type { ClassifierConfigInput } from '../src/classifier-config.js';
 import { tf } from '../src/tfjs.js';
 import { trainClassifier } from '../src/train-classifier.js';
 import type { EpochMetrics, TrainingCheckpoint } from '../src/training-checkpoint.js';
 import { storeModelWeights } from '../src/training-checkpoint.js';
-import { syntheticTopics, useBackend } from './helpers.js';
+import { syntheticTopics, tempDir, useBackend } from './helpers.js';
 
 const MAX_LENGTH = 8;
 const data = syntheticTopics({ n: 96, maxLength: MAX_LENGTH, seed: 3 });
@@ -103,6 +105,12 @@ describe('trainClassifier', () => {
     });
     expect(checkpoints.map((c) => c.epochsCompleted)).toEqual([1, 2, 3]);
 
+    // Through the disk format, as a worker restarting after a crash would.
+    const { dir, cleanup } = await tempDir();
+    await writeCheckpoint(path.join(dir, 'ckpt'), checkpoints[0] as TrainingCheckpoint);
+    const fromDisk = await readCheckpoint(path.join(dir, 'ckpt'));
+    await cleanup();
+    expect(fromDisk).toEqual(checkpoints[0]);
     // A different initial seed proves the weights come from the checkpoint, not the build.
     const resumed = buildClassifier({ ...config, seed: 1234 });
     const afterResume = await trainClassifier({
@@ -110,7 +118,7 @@ describe('trainClassifier', () => {
       train: data,
       validation: heldOut,
       options,
-      resumeFrom: checkpoints[0],
+      resumeFrom: fromDisk as TrainingCheckpoint,
     });
     expect(timeless(afterResume.history)).toEqual(timeless(uninterrupted.history));
     expect(afterResume.bestEpoch).toBe(uninterrupted.bestEpoch);
