@@ -1,28 +1,36 @@
-import { type ErrorCode, isNewscellError } from '@newscell/contracts';
+import { type ApiError, type ErrorCode, isNewscellError } from '@newscell/contracts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** The one place error codes become HTTP statuses. */
-const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+export const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
   INVALID_CONFIG: 400,
+  LIMIT_EXCEEDED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   MODEL_NOT_FOUND: 404,
   JOB_NOT_FOUND: 404,
+  NOT_FOUND: 404,
   MODEL_CORRUPT: 409,
   MODEL_MISMATCH: 409,
+  JOB_FINISHED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   REDIS_UNAVAILABLE: 503,
 };
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+export interface ErrorHandlerOptions {
+  /** Named in the 413 answer so a client knows the limit it hit. */
+  bodyLimitBytes: number;
 }
 
 /** Every error becomes `{ error: { code, message, details? } }`; 5xx details stay in the log. */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isNewscellError(error)) {
       const status = STATUS_BY_CODE[error.code] ?? 500;
       if (status >= 500) request.log.error({ err: error }, 'request failed');
-      const body: ErrorBody = { error: { code: error.code, message: error.message } };
+      const body: ApiError = { error: { code: error.code, message: error.message } };
       if (status < 500 && error.details !== undefined) body.error.details = error.details;
       return reply.status(status).send(body);
     }
@@ -30,25 +38,41 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send({
         error: {
           code: 'INVALID_ARGUMENT',
-          message: `${error.validationContext ?? 'request'}${error.message.replace(/^[a-z]+/, '')}`,
-          details: error.validation,
+          message: error.message,
+          details: {
+            issues: error.validation.map((v) => ({
+              path: `${error.validationContext ?? 'request'} ${v.instancePath === '' ? '/' : v.instancePath}`,
+              message: v.message,
+            })),
+          },
         },
-      } satisfies ErrorBody);
+      } satisfies ApiError);
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({
+        error: {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `request body is larger than ${options.bodyLimitBytes} bytes (NEWSCELL_BODY_LIMIT_BYTES)`,
+        },
+      } satisfies ApiError);
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       return reply.status(status).send({
         error: { code: 'INTERNAL', message: 'Internal server error' },
-      } satisfies ErrorBody);
+      } satisfies ApiError);
     }
     return reply.status(status).send({
-      error: { code: error.code ?? 'BAD_REQUEST', message: error.message },
-    } satisfies ErrorBody);
+      error: {
+        code: status === 400 ? 'INVALID_ARGUMENT' : (error.code ?? 'BAD_REQUEST'),
+        message: error.message,
+      },
+    } satisfies ApiError);
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` },
-    } satisfies ErrorBody),
+    } satisfies ApiError),
   );
 }

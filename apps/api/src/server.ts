@@ -13,6 +13,7 @@ try {
 
 const app = await buildApp({ config, redisReachable: () => pingRedis(config.redisUrl) });
 
+// close() stops accepting, ends event streams, lets requests in flight finish and closes Redis.
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
   else app.log.info({ signal }, 'closing');
@@ -20,3 +21,14 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ host: config.host, port: config.port });
+if (config.adminKeys.length + config.readKeys.length === 0) {
+  app.log.warn(
+    { host: config.host },
+    'no API keys configured (NEWSCELL_ADMIN_KEYS, NEWSCELL_READ_KEYS): every route is open, so the API listens on loopback only',
+  );
+} else {
+  app.log.info(
+    { adminKeys: config.adminKeys.length, readKeys: config.readKeys.length },
+    'API keys configured',
+  );
+}

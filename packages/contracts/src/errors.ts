@@ -24,6 +24,14 @@ export const ERROR_CODES = [
   // jobs
   'JOB_CANCELLED',
   'JOB_NOT_FOUND',
+  'JOB_FINISHED',
+  // HTTP API
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'LIMIT_EXCEEDED',
+  'NOT_FOUND',
   // infrastructure
   'REDIS_UNAVAILABLE',
   'INTERNAL',

@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+import type { DestinationStream, LoggerOptions } from 'pino';
+
+/** Paths pino blanks out wherever a request's headers get logged: API keys never reach the log. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+];
+
+/** Pino options for the API: request lines carry the request id and (redacted) headers. */
+export function loggerOptions(
+  level: string,
+  stream?: DestinationStream,
+): LoggerOptions & { stream?: DestinationStream } {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: request.url,
+        remoteAddress: request.ip,
+        headers: request.headers,
+      }),
+    },
+    ...(stream === undefined ? {} : { stream }),
+  };
+}

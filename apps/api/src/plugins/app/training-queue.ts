@@ -1,0 +1,68 @@
+import {
+  TRAINING_QUEUE_NAME,
+  type TrainingJobData,
+  type TrainingResult,
+} from '@newscell/contracts';
+import { Queue, QueueEvents } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
+import type { JobEventStream } from '../../jobs/job-event-stream.js';
+import { JobEvents } from '../../jobs/job-events.js';
+import { TrainingJobService } from '../../jobs/training-job-service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    trainingQueue: Queue<TrainingJobData, TrainingResult>;
+    trainingJobs: TrainingJobService;
+    /** The app's one shared `QueueEvents`, fanned out per job. */
+    jobEvents: JobEvents;
+    /** Open Server-Sent Event streams, ended when the server closes. */
+    eventStreams: Set<JobEventStream>;
+  }
+}
+
+export interface TrainingQueueOptions {
+  redisUrl: string;
+  prefix: string;
+}
+
+/**
+ * The training queue and its events. Requests fail fast (one retry) while Redis is away, so a
+ * request answers 503 instead of hanging; the events connection blocks and so retries forever.
+ */
+async function trainingQueue(app: FastifyInstance, options: TrainingQueueOptions): Promise<void> {
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const eventsConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  for (const client of [connection, eventsConnection]) {
+    client.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));
+  }
+  const queue = new Queue<TrainingJobData, TrainingResult>(TRAINING_QUEUE_NAME, {
+    connection,
+    prefix: options.prefix,
+  });
+  const queueEvents = new QueueEvents(TRAINING_QUEUE_NAME, {
+    connection: eventsConnection,
+    prefix: options.prefix,
+  });
+  queue.on('error', (err) => app.log.warn({ err: err.message }, 'training queue error'));
+  queueEvents.on('error', (err) => app.log.warn({ err: err.message }, 'queue events error'));
+
+  app.decorate('trainingQueue', queue);
+  app.decorate('trainingJobs', new TrainingJobService(queue, connection, options.prefix));
+  app.decorate('jobEvents', new JobEvents(queueEvents));
+  app.decorate('eventStreams', new Set<JobEventStream>());
+
+  // Open event streams would keep `close()` waiting for ever: end them as shutdown starts.
+  app.addHook('preClose', async () => {
+    for (const stream of app.eventStreams) stream.close();
+  });
+  app.addHook('onClose', async () => {
+    await app.jobEvents.close();
+    await queue.close();
+    eventsConnection.disconnect();
+    await connection.quit().catch(() => connection.disconnect());
+  });
+}
+
+export default fp(trainingQueue, { name: 'training-queue' });
