@@ -194,6 +194,8 @@ export class AgNewsRowStream implements AsyncIterable<AgNewsRow> {
         consumed++;
         const line = nextLine;
         nextLine += 1 + lineBreaksIn(fields);
+        // A blank line (often a stray one at the end of a hand-edited copy) holds no row.
+        if (fields.length === 1 && fields[0] === '') continue;
         const checked = checkAgNewsRecord(fields, classCount);
         if ('problem' in checked) {
           if (!skip) throw rowError(line, checked.problem);

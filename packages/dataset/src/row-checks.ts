@@ -16,10 +16,9 @@ const CLASS_PATTERN = /^[1-9][0-9]*$/;
 /** Checks one parsed record `[class, title, description]` and builds its row. */
 export function checkAgNewsRecord(fields: string[], classCount: number): CheckedRecord {
   if (fields.length !== 3) {
-    const what = fields.length === 1 && fields[0] === '' ? ' (an empty line)' : '';
     return {
       problem: {
-        message: `expected 3 fields (class, title, description), found ${fields.length}${what}`,
+        message: `expected 3 fields (class, title, description), found ${fields.length}`,
         details: { field: 'record', fields: fields.length },
       },
     };

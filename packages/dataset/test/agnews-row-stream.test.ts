@@ -67,6 +67,18 @@ describe('streamAgNewsRows', () => {
     ]);
   });
 
+  it('ignores blank lines, keeping line numbers right', async () => {
+    const content =
+      csvLine(1, 'a', 'b') + '\n' + csvLine(2, 'c', 'd') + '\n\n' + csvLine(9, 'e', 'f') + '\n';
+    const error = await failure(readAll(await writeCsv(content)));
+    expect(error.message).toBe("train.csv line 6: class '9' is not one of 1..4");
+    const { rows, summary } = await readAll(await writeCsv(content), { onInvalidRow: 'skip' });
+    expect(rows.map((r) => r.line)).toEqual([1, 3]);
+    expect(summary.skipped.lines).toEqual([6]);
+    const blankOnly = await failure(readAll(await writeCsv('\n\n')));
+    expect(blankOnly.message).toMatch(/^train\.csv has no rows/);
+  });
+
   it('numbers rows by the line they start on when a quoted field spans lines', async () => {
     const content = csvLine(1, 'a', 'two\nlines') + csvLine(2, 'b', 'c') + csvLine(5, 'd', 'e');
     const error = await failure(readAll(await writeCsv(content)));
@@ -85,7 +97,7 @@ describe('streamAgNewsRows', () => {
         /^train\.csv line 2: expected 3 fields \(class, title, description\), found 4$/,
       ],
       [csvLine(1, 'a'), /^train\.csv line 2: expected 3 fields .* found 2$/],
-      ['\n', /^train\.csv line 2: expected 3 fields .* found 1 \(an empty line\)$/],
+      ['"1"\n', /^train\.csv line 2: expected 3 fields .* found 1$/],
       [csvLine(5, 'a', 'b'), /^train\.csv line 2: class '5' is not one of 1\.\.4$/],
       [csvLine(0, 'a', 'b'), /^train\.csv line 2: class '0' is not one of 1\.\.4$/],
       [csvLine('World', 'a', 'b'), /^train\.csv line 2: class 'World' is not one of 1\.\.4$/],
