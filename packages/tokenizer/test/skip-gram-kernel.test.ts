@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createSkipGramKernel,
+  type SkipGramKernel,
+  wasmSimdAvailable,
+} from '../src/skip-gram-kernel.js';
+
+function fill(kernel: SkipGramKernel, rows: number, dim: number): void {
+  let seed = 12345;
+  const next = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647 - 0.5;
+  };
+  for (let row = 0; row < rows; row++) {
+    for (let k = 0; k < dim; k++) {
+      kernel.floats[(kernel.syn0 >> 2) + row * kernel.stride + k] = next();
+      kernel.floats[(kernel.syn1 >> 2) + row * kernel.stride + k] = next() * 3;
+    }
+  }
+}
+
+function train(kernel: SkipGramKernel, rows: number): void {
+  const rowBytes = kernel.stride * 4;
+  for (let step = 0; step < 200; step++) {
+    kernel.targets[0] = kernel.syn1 + (step % rows) * rowBytes;
+    kernel.targets[1] = kernel.syn1 + ((step * 7 + 1) % rows) * rowBytes;
+    kernel.targets[2] = kernel.syn1 + ((step * 3 + 2) % rows) * rowBytes;
+    kernel.pair(kernel.syn0 + ((step * 11) % rows) * rowBytes, 3, 0.05);
+  }
+}
+
+describe('skip-gram kernels', () => {
+  it('runs WebAssembly SIMD on this Node', () => {
+    expect(wasmSimdAvailable()).toBe(true);
+  });
+
+  it('wasm-simd and js kernels compute the same updates; padding lanes stay zero', () => {
+    const rows = 13;
+    const dim = 10; // stride 12: two padding lanes per row
+    const kernels = (['wasm-simd', 'js'] as const).map((kind) =>
+      createSkipGramKernel(kind, rows, dim, 2),
+    );
+    for (const kernel of kernels) {
+      fill(kernel, rows, dim);
+      train(kernel, rows);
+    }
+    const [wasm, js] = kernels as [SkipGramKernel, SkipGramKernel];
+    expect(wasm.stride).toBe(12);
+    let maxDifference = 0;
+    let changed = 0;
+    const fresh = createSkipGramKernel('js', rows, dim, 2);
+    fill(fresh, rows, dim);
+    for (let i = wasm.syn0 >> 2; i < (wasm.syn1 >> 2) + rows * wasm.stride; i++) {
+      maxDifference = Math.max(
+        maxDifference,
+        Math.abs((wasm.floats[i] as number) - (js.floats[i] as number)),
+      );
+      if (wasm.floats[i] !== fresh.floats[i]) changed++;
+    }
+    expect(changed).toBeGreaterThan(rows * dim);
+    expect(maxDifference).toBeLessThan(1e-4);
+    for (const kernel of kernels) {
+      for (let row = 0; row < rows; row++) {
+        for (const base of [kernel.syn0 >> 2, kernel.syn1 >> 2]) {
+          expect(kernel.floats[base + row * kernel.stride + 10]).toBe(0);
+          expect(kernel.floats[base + row * kernel.stride + 11]).toBe(0);
+        }
+      }
+    }
+  });
+});
