@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { ApiConfig } from './config.js';
-import { registerErrorHandler } from './error-handler.js';
+import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
 import { loggerOptions } from './logger.js';
 import metrics from './plugins/app/metrics.js';
 import trainingQueue from './plugins/app/training-queue.js';
@@ -40,6 +40,7 @@ export async function buildApp(
     requestIdHeader: false,
     genReqId: requestIdFor,
     schemaErrorFormatter: formatValidationErrors,
+    frameworkErrors: frameworkErrorHandler,
     ...options,
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -1,5 +1,5 @@
 import { type ApiError, type ErrorCode, isNewscellError } from '@newscell/contracts';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The one place error codes become HTTP statuses. */
 export const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
@@ -75,4 +75,25 @@ export function registerErrorHandler(app: FastifyInstance, options: ErrorHandler
       error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` },
     } satisfies ApiError),
   );
+}
+
+/**
+ * Errors the router raises before any route runs (a malformed or over-long URL): same envelope.
+ * Passed to Fastify as `frameworkErrors`.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status = error.statusCode ?? 400;
+  reply.status(status).send({
+    error: {
+      code: 'INVALID_ARGUMENT',
+      message:
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a path parameter is longer than 100 characters'
+          : 'the URL is not valid',
+    },
+  } satisfies ApiError);
 }
