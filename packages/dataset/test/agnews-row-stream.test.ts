@@ -181,6 +181,10 @@ describe('streamAgNewsRows', () => {
     expect(missing.code).toBe('DATASET_NOT_FOUND');
     expect(missing.message).toBe('train.csv not found: /nonexistent/dir/train.csv does not exist');
 
+    const folder = await failure(readAll(await fixtureDir({})));
+    expect(folder.code).toBe('DATASET_NOT_FOUND');
+    expect(folder.message).toMatch(/ is not a regular file$/);
+
     const empty = await failure(readAll(await writeCsv('')));
     expect(empty.code).toBe('DATASET_EMPTY');
     expect(empty.message).toMatch(/^train\.csv is empty \(0 bytes\)/);
