@@ -10,7 +10,7 @@
  *
  * Layout (byte offsets, one linear memory): sigmoid table at 0, target row offsets (i32) at
  * TARGETS, the neu1e accumulator at NEU, then syn0 and syn1, each `rows × stride` floats, where
- * the stride is dim rounded up to a multiple of 4. Padding lanes start at zero and stay zero
+ * the stride is dim rounded up to a multiple of 8 (two f32x4 blocks per loop turn). Padding lanes start at zero and stay zero
  * (every update multiplies them by a zero), so they never change a dot product.
  */
 import { MAX_EXP, SIGMOID_TABLE_SIZE, sigmoidTable } from './negative-sampling.js';
@@ -19,7 +19,7 @@ export type SkipGramKernelKind = 'wasm-simd' | 'js';
 
 export interface SkipGramKernel {
   kind: SkipGramKernelKind;
-  /** Floats per row in memory (dim rounded up to a multiple of 4). */
+  /** Floats per row in memory (dim rounded up to a multiple of 8). */
   stride: number;
   /** Byte offset of row 0 of the input vectors (syn0) and output vectors (syn1). */
   syn0: number;
@@ -50,7 +50,7 @@ const NEU = TARGETS + MAX_TARGETS * 4;
 /** True when this runtime can compile the SIMD kernel. */
 export function wasmSimdAvailable(): boolean {
   try {
-    return wasm?.validate(kernelModuleBytes(16, 1 << 16)) ?? false;
+    return wasm?.validate(kernelModuleBytes(32, 1 << 16)) ?? false;
   } catch {
     return false;
   }
@@ -63,7 +63,7 @@ export function createSkipGramKernel(
   negatives: number,
 ): SkipGramKernel {
   if (negatives + 1 > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS - 1} negatives`);
-  const stride = Math.ceil(dim / 4) * 4;
+  const stride = Math.ceil(dim / 8) * 8;
   const rowBytes = stride * 4;
   const syn0 = align(NEU + rowBytes, 64);
   const syn1 = align(syn0 + rows * rowBytes, 64);
@@ -218,9 +218,9 @@ function section(id: number, content: number[]): number[] {
 
 /** The module: one exported memory sized for the layout and `pair(l1: i32, count: i32, alpha: f32)`. */
 function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
-  // Locals: 0 l1, 1 count, 2 alpha (params); 3 t, 4 l2, 5 k; 6 acc; 7 f, 8 g; 9 gv, 10 w; 11 label.
-  const [L1, COUNT, ALPHA, T, L2, K, ACC, F, G, GV, W, LABEL] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  // Locals: 0 l1, 1 count, 2 alpha (params); 3 t, 4 l2, 5 k; 6 acc, 7 acc2; 8 f, 9 g; 10 gv, 11 w; 12 label.
+  const [L1, COUNT, ALPHA, T, L2, K, ACC, ACC2, F, G, GV, W, LABEL] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
   ];
   const get = (i: number) => [op.localGet, i];
   const set = (i: number) => [op.localSet, i];
@@ -230,15 +230,17 @@ function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
   const memarg = (offset: number) => [0, ...uleb(offset)];
   const v128Load = (offset = 0) => s(simd.load, ...memarg(offset));
   const v128Store = (offset = 0) => s(simd.store, ...memarg(offset));
-  // for (k = 0; k < rowBytes; k += 16) body
-  const overRow = (body: number[]) => [
+  // for (k = 0; k < rowBytes; k += 32) { body(k, +0); body(k, +16) }: two f32x4 blocks per turn
+  // (rows are padded to 8 floats), addressed through the load/store offset immediates.
+  const overRow = (body: (offset: number) => number[]) => [
     ...i32c(0),
     ...set(K),
     op.loop,
     0x40,
-    ...body,
+    ...body(0),
+    ...body(16),
     ...get(K),
-    ...i32c(16),
+    ...i32c(32),
     op.i32Add,
     op.localTee,
     K,
@@ -251,7 +253,7 @@ function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
   const lane = (i: number) => [...get(ACC), ...s(simd.f32x4ExtractLane, i)];
   const body = [
     // neu1e = 0
-    ...overRow([...get(K), ...f32c(0), ...s(simd.f32x4Splat), ...v128Store(NEU)]),
+    ...overRow((o) => [...get(K), ...f32c(0), ...s(simd.f32x4Splat), ...v128Store(NEU + o)]),
     ...i32c(0),
     ...set(T),
     op.loop,
@@ -264,24 +266,30 @@ function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
     2,
     ...uleb(TARGETS),
     ...set(L2),
-    // acc = Σ syn0[l1..] * syn1[l2..] (4 lanes)
+    // acc, acc2 = Σ syn0[l1..] * syn1[l2..] over alternate blocks (two chains halve add latency)
     ...f32c(0),
     ...s(simd.f32x4Splat),
-    ...set(ACC),
-    ...overRow([
-      ...get(ACC),
+    op.localTee,
+    ACC,
+    ...set(ACC2),
+    ...overRow((o) => [
+      ...get(o === 0 ? ACC : ACC2),
       ...get(L1),
       ...get(K),
       op.i32Add,
-      ...v128Load(),
+      ...v128Load(o),
       ...get(L2),
       ...get(K),
       op.i32Add,
-      ...v128Load(),
+      ...v128Load(o),
       ...s(simd.f32x4Mul),
       ...s(simd.f32x4Add),
-      ...set(ACC),
+      ...set(o === 0 ? ACC : ACC2),
     ]),
+    ...get(ACC),
+    ...get(ACC2),
+    ...s(simd.f32x4Add),
+    ...set(ACC),
     ...lane(0),
     ...lane(1),
     op.f32Add,
@@ -338,20 +346,20 @@ function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
     ...s(simd.f32x4Splat),
     ...set(GV),
     // neu1e += g·syn1[l2]; syn1[l2] += g·syn0[l1]
-    ...overRow([
+    ...overRow((o) => [
       ...get(L2),
       ...get(K),
       op.i32Add,
-      ...v128Load(),
+      ...v128Load(o),
       ...set(W),
       ...get(K),
       ...get(K),
-      ...v128Load(NEU),
+      ...v128Load(NEU + o),
       ...get(GV),
       ...get(W),
       ...s(simd.f32x4Mul),
       ...s(simd.f32x4Add),
-      ...v128Store(NEU),
+      ...v128Store(NEU + o),
       ...get(L2),
       ...get(K),
       op.i32Add,
@@ -360,10 +368,10 @@ function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
       ...get(L1),
       ...get(K),
       op.i32Add,
-      ...v128Load(),
+      ...v128Load(o),
       ...s(simd.f32x4Mul),
       ...s(simd.f32x4Add),
-      ...v128Store(),
+      ...v128Store(o),
     ]),
     ...get(T),
     ...i32c(1),
@@ -376,24 +384,24 @@ function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
     0,
     op.end,
     // syn0[l1] += neu1e
-    ...overRow([
+    ...overRow((o) => [
       ...get(L1),
       ...get(K),
       op.i32Add,
       ...get(L1),
       ...get(K),
       op.i32Add,
-      ...v128Load(),
+      ...v128Load(o),
       ...get(K),
-      ...v128Load(NEU),
+      ...v128Load(NEU + o),
       ...s(simd.f32x4Add),
-      ...v128Store(),
+      ...v128Store(o),
     ]),
     op.end,
   ];
   const locals = vec([
     [3, I32],
-    [1, V128],
+    [2, V128],
     [2, F32],
     [2, V128],
     [1, F32],

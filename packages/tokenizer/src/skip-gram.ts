@@ -26,7 +26,13 @@ export interface SkipGramOptions {
   subsample?: number;
   /** Seeds initialisation, subsampling, windows and negatives: same inputs + seed = same vectors. @defaultValue `42` */
   seed?: number;
-  /** Entries in the negative-sampling table, a power of two (indexed by the top bits of a draw). @defaultValue `2^20` */
+  /**
+   * Entries in the negative-sampling table, a power of two (indexed by the top bits of a draw).
+   * 2^18 (1 MiB) stays in cache, which made training ~1.5× faster than 2^20 on the build machine,
+   * and still holds every id of a 15k-token AG News vocabulary; raise it for very large
+   * vocabularies so the rarest words can still be drawn as negatives.
+   * @defaultValue `2^18`
+   */
   unigramTableSize?: number;
   /**
    * Inner-step implementation: `'wasm-simd'` (f32x4 WebAssembly), `'js'` (plain JavaScript), or
@@ -329,7 +335,7 @@ function resolveOptions(options: SkipGramOptions): SkipGramStats['options'] {
     learningRate: options.learningRate ?? 0.025,
     subsample: options.subsample ?? 1e-3,
     seed: options.seed ?? 42,
-    unigramTableSize: options.unigramTableSize ?? 1 << 20,
+    unigramTableSize: options.unigramTableSize ?? 1 << 18,
     kernel: options.kernel ?? 'auto',
   };
   if (!['auto', 'wasm-simd', 'js'].includes(settings.kernel)) {
