@@ -43,26 +43,36 @@ function summarise(runs: number[], higherIsBetter: boolean): Summary {
 const round = (value: number, digits = 0) => Number(value.toFixed(digits));
 const log = (message: string) => console.log(message);
 
-function naturalLoadTimes(repeats: number): { indexMs: Summary; submodulesMs: Summary } {
-  const time = (code: string) =>
-    Number(
-      execFileSync(process.execPath, ['--input-type=module', '-e', code], {
-        cwd: WORKSPACE,
-        encoding: 'utf8',
-      })
-        .trim()
-        .split('\n')
-        .at(-1),
-    );
-  const index = `import { createRequire } from 'node:module'; const t = performance.now(); createRequire(import.meta.url + '/../x.js')('natural'); console.log(performance.now() - t);`;
-  const adapter = `const t = performance.now(); await import('./.bench-build/src/natural-adapter.js'); console.log(performance.now() - t);`;
-  const indexRuns: number[] = [];
-  const adapterRuns: number[] = [];
+/** Start-up cost of natural's index against the submodules the adapter requires, in fresh processes. */
+function naturalLoadCost(repeats: number): Record<string, Summary> {
+  const measure = (load: string): [number, number] => {
+    const code = `import { createRequire } from 'node:module'; const t = performance.now(); ${load}; console.log(performance.now() - t, process.memoryUsage().rss);`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: WORKSPACE,
+      encoding: 'utf8',
+    });
+    const [ms, rss] = (output.trim().split('\n').at(-1) as string).split(' ').map(Number);
+    return [round(ms as number, 1), round((rss as number) / 2 ** 20, 1)];
+  };
+  const index = `createRequire(import.meta.url + '/../x.js')('natural')`;
+  const adapter = `await import('./.bench-build/src/natural-adapter.js')`;
+  const runs = {
+    indexMs: [] as number[],
+    indexRssMiB: [] as number[],
+    submodulesMs: [] as number[],
+    submodulesRssMiB: [] as number[],
+  };
   for (let i = 0; i < repeats; i++) {
-    indexRuns.push(round(time(index), 1));
-    adapterRuns.push(round(time(adapter), 1));
+    const [indexMs, indexRss] = measure(index);
+    const [adapterMs, adapterRss] = measure(adapter);
+    runs.indexMs.push(indexMs);
+    runs.indexRssMiB.push(indexRss);
+    runs.submodulesMs.push(adapterMs);
+    runs.submodulesRssMiB.push(adapterRss);
   }
-  return { indexMs: summarise(indexRuns, false), submodulesMs: summarise(adapterRuns, false) };
+  return Object.fromEntries(
+    Object.entries(runs).map(([key, values]) => [key, summarise(values, false)]),
+  );
 }
 
 async function main(): Promise<void> {
@@ -77,9 +87,10 @@ async function main(): Promise<void> {
   );
 
   // 1. Loading natural: its index against the submodules the adapter requires.
-  const naturalLoad = naturalLoadTimes(3);
+  const naturalLoad = naturalLoadCost(3);
   log(
-    `natural load: index ${naturalLoad.indexMs.median} ms, adapter submodules ${naturalLoad.submodulesMs.median} ms (median of 3)`,
+    `natural load (median of 3 fresh processes): index ${naturalLoad['indexMs']?.median} ms, RSS ${naturalLoad['indexRssMiB']?.median} MiB; ` +
+      `adapter submodules ${naturalLoad['submodulesMs']?.median} ms, RSS ${naturalLoad['submodulesRssMiB']?.median} MiB`,
   );
 
   // 2. Tokenise + build the vocabulary over 120,000 texts, default tokenizer.

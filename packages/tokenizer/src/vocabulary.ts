@@ -101,6 +101,11 @@ export class Vocabulary {
         },
       );
     }
+    if (typeof texts === 'string') {
+      throw new VocabularyError('texts is one string; pass an iterable of texts, e.g. [text]', {
+        code: 'INVALID_ARGUMENT',
+      });
+    }
     // Rebuilt from options so the stored options are guaranteed to describe the tokenizer used.
     const tokenizer = createTokenizer(
       isTokenizer(options.tokenizer) ? options.tokenizer.options : options.tokenizer,

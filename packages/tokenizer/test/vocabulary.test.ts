@@ -72,6 +72,7 @@ describe('Vocabulary.build', () => {
     await expect(Vocabulary.build(TEXTS, { minFrequency: 0 })).rejects.toThrow(/minFrequency is 0/);
     await expect(Vocabulary.build(TEXTS, { maxSize: 1 })).rejects.toThrow(/maxSize is 1/);
     await expect(Vocabulary.build(['ok', 7 as never])).rejects.toThrow(/text #1 is number/);
+    await expect(Vocabulary.build('the cat' as never)).rejects.toThrow(/texts is one string/);
   });
 
   it('uses the given tokenizer and records its options in the hash', async () => {
