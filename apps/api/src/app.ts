@@ -48,6 +48,15 @@ export async function buildApp(
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // A keep-alive connection whose request finishes during shutdown would hold close() open for
+  // ever: tell the client to let go of it.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 
   await app.register(helmet);
   await app.register(cors, { origins: config.corsOrigins });

@@ -4,13 +4,27 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadApiConfig } from '../src/config.js';
+import { redisUrl } from './support/test-app.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'newscell-api-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const apps: Array<{ close: () => Promise<unknown> }> = [];
+afterAll(async () => {
+  for (const a of apps) await a.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function app(redisReachable: () => Promise<boolean>, modelsDir = join(dir, 'models')) {
-  const config = { ...loadApiConfig({}), modelsDir, logLevel: 'silent' };
-  return buildApp({ config, redisReachable });
+  const config = {
+    ...loadApiConfig({
+      REDIS_URL: redisUrl(),
+      NEWSCELL_QUEUE_PREFIX: `test-health-${process.pid}-${Date.now()}`,
+    }),
+    modelsDir,
+    logLevel: 'silent',
+  };
+  const built = await buildApp({ config, redisReachable });
+  apps.push(built);
+  return built;
 }
 
 describe('health', () => {
@@ -47,21 +61,5 @@ describe('health', () => {
     const res = await api.inject('/nope');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /nope' } });
-  });
-});
-
-describe('loadApiConfig', () => {
-  it('takes defaults that work on a laptop', () => {
-    expect(loadApiConfig({})).toMatchObject({ host: '127.0.0.1', port: 3000, logLevel: 'info' });
-  });
-
-  it('stops on a bad value, naming the variable', () => {
-    expect(() => loadApiConfig({ PORT: '70000' })).toThrow(
-      'environment /PORT: must be <= 65535 (got 70000)',
-    );
-    expect(() => loadApiConfig({ PORT: 'abc' })).toThrow(/environment \/PORT: .*\(got "abc"\)/);
-    expect(() => loadApiConfig({ LOG_LEVEL: 'loud' })).toThrow(
-      /environment \/LOG_LEVEL: must be one of/,
-    );
   });
 });

@@ -21,7 +21,7 @@ import {
   toJobView,
   viewState,
 } from './job-view.js';
-import { withRedis } from './redis-errors.js';
+import { redisReady, withRedis } from './redis-errors.js';
 
 export type TrainingJob = Job<TrainingJobData, TrainingResult>;
 
@@ -63,7 +63,7 @@ export class TrainingJobService {
   /** Puts a job on the queue with the project's default options (attempts, backoff, retention). */
   async create(data: TrainingJobData): Promise<TrainingJobView> {
     const name = data.name ?? `${data.model.cell} training`;
-    const job = await withRedis(() =>
+    const job = await this.run(() =>
       this.queue.add(name, data, { ...DEFAULT_TRAINING_JOB_OPTIONS }),
     );
     return toJobView(job, 'queued');
@@ -71,7 +71,7 @@ export class TrainingJobService {
 
   async get(id: string): Promise<TrainingJobView> {
     const job = await this.find(id);
-    const state = viewState(await withRedis(() => job.getState()), job.failedReason);
+    const state = viewState(await this.run(() => job.getState()), job.failedReason);
     if (state === undefined) throw notFound(id);
     return toJobView(job, state);
   }
@@ -96,7 +96,7 @@ export class TrainingJobService {
     const items: TrainingJobView[] = [];
     let more = false;
     for (let i = 0; i < ids.length && !more; i += SCAN_CHUNK) {
-      const jobs = await withRedis(() =>
+      const jobs = await this.run(() =>
         Promise.all(ids.slice(i, i + SCAN_CHUNK).map((id) => this.queue.getJob(id))),
       );
       for (const job of jobs) {
@@ -126,7 +126,7 @@ export class TrainingJobService {
    */
   async cancel(id: string): Promise<TrainingJobCancel> {
     const job = await this.find(id);
-    const bullState = await withRedis(() => job.getState());
+    const bullState = await this.run(() => job.getState());
     const state = viewState(bullState, job.failedReason);
     if (state === undefined) throw notFound(id);
     if (isFinished(state)) {
@@ -144,7 +144,7 @@ export class TrainingJobService {
         // A worker took it between our look and the removal (it is locked now): ask it to stop.
       }
     }
-    await withRedis(() =>
+    await this.run(() =>
       this.redis
         .multi()
         .set(cancellationKey(id, this.prefix), '1', 'EX', CANCELLATION_TTL_SECONDS)
@@ -156,18 +156,24 @@ export class TrainingJobService {
 
   /** Jobs per BullMQ state, as gauges want them. */
   counts(): Promise<Record<string, number>> {
-    return withRedis(() => this.queue.getJobCounts(...ALL_BULL_STATES));
+    return this.run(() => this.queue.getJobCounts(...ALL_BULL_STATES));
+  }
+
+  /** A Redis call that answers 503 at once, not never, while Redis is away. */
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    await redisReady(this.redis);
+    return withRedis(call);
   }
 
   private async find(id: string): Promise<TrainingJob> {
-    const job = await withRedis(() => this.queue.getJob(id));
+    const job = await this.run(() => this.queue.getJob(id));
     if (job === undefined) throw notFound(id);
     return job as TrainingJob;
   }
 
   private async bullStatesById(states: JobState[]): Promise<Map<string, JobState>> {
     const unique = [...new Set(states)];
-    const lists = await withRedis(() =>
+    const lists = await this.run(() =>
       Promise.all(unique.map((s) => this.queue.getRanges([s], 0, -1))),
     );
     const byId = new Map<string, JobState>();

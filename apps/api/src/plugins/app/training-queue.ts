@@ -11,6 +11,8 @@ import type { JobEventStream } from '../../jobs/job-event-stream.js';
 import { JobEvents } from '../../jobs/job-events.js';
 import { TrainingJobService } from '../../jobs/training-job-service.js';
 
+const CLOSE_TIMEOUT_MS = 5000;
+
 declare module 'fastify' {
   interface FastifyInstance {
     trainingQueue: Queue<TrainingJobData, TrainingResult>;
@@ -58,8 +60,18 @@ async function trainingQueue(app: FastifyInstance, options: TrainingQueueOptions
     for (const stream of app.eventStreams) stream.close();
   });
   app.addHook('onClose', async () => {
-    await app.jobEvents.close();
-    await queue.close();
+    // BullMQ's close waits for a connection that may never come: drop absent ones first, and
+    // never wait on the queue longer than CLOSE_TIMEOUT_MS.
+    for (const client of [connection, eventsConnection]) {
+      if (client.status !== 'ready') client.disconnect();
+    }
+    const closed = (async () => {
+      await app.jobEvents.close();
+      await queue.close();
+    })().catch((err: unknown) => app.log.warn({ err }, 'closing the training queue failed'));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, CLOSE_TIMEOUT_MS)))]);
+    clearTimeout(timer);
     eventsConnection.disconnect();
     await connection.quit().catch(() => connection.disconnect());
   });

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { NewscellError } from '@newscell/contracts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { STATUS_BY_CODE } from '../../error-handler.js';
 
 /** Who may call a route: anyone, holders of a read or admin key, or admin keys only. */
 export type Access = 'public' | 'read' | 'admin';
@@ -27,6 +28,10 @@ declare module 'fastify' {
 export interface AuthOptions {
   adminKeys: string[];
   readKeys: string[];
+}
+
+function reject(reply: FastifyReply, error: NewscellError): FastifyReply {
+  return reply.status(STATUS_BY_CODE[error.code] ?? 401).send({ error: error.toJSON() });
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
@@ -73,23 +78,28 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
     const key = presentedKey(request);
     request.principal = key === undefined ? null : identify(key);
   });
+  // Answers directly instead of throwing: plugins with their own error handler (bull-board) would
+  // turn a thrown error into a 500.
   app.addHook('preParsing', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'read';
     if (access === 'public' || request.is404) return;
     const { principal } = request;
     if (principal === null) {
       reply.header('www-authenticate', 'Bearer');
-      throw new NewscellError(
-        'UNAUTHORIZED',
-        presentedKey(request) === undefined
-          ? 'This route needs an API key: send Authorization: Bearer <key> or x-api-key: <key>'
-          : 'The API key is not valid',
+      return reject(
+        reply,
+        new NewscellError(
+          'UNAUTHORIZED',
+          presentedKey(request) === undefined
+            ? 'This route needs an API key: send Authorization: Bearer <key> or x-api-key: <key>'
+            : 'The API key is not valid',
+        ),
       );
     }
     if (access === 'admin' && principal.role !== 'admin') {
-      throw new NewscellError(
-        'FORBIDDEN',
-        'This route needs an admin key; the key sent is read-only',
+      return reject(
+        reply,
+        new NewscellError('FORBIDDEN', 'This route needs an admin key; the key sent is read-only'),
       );
     }
   });

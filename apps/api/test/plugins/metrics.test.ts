@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { admin, gruJob, reader, type TestApp, testApp } from '../support/test-app.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await testApp();
+});
+afterEach(async () => t.close());
+
+const scrape = async () => {
+  const res = await t.app.inject({ url: '/metrics', headers: reader });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toContain('text/plain');
+  return res.body;
+};
+
+it('times requests by route pattern and status, never by raw URL', async () => {
+  await t.app.inject({ url: '/v1/training-jobs/123', headers: reader });
+  await t.app.inject({ url: '/v1/training-jobs/456', headers: reader });
+  await t.app.inject({ url: '/no/such/route' });
+  const body = await scrape();
+  expect(body).toContain(
+    'newscell_http_request_duration_seconds_count{method="GET",route="/v1/training-jobs/:id",status_code="404"} 2',
+  );
+  expect(body).toContain('route="unmatched",status_code="404"');
+  expect(body).not.toContain('/v1/training-jobs/123');
+});
+
+it('reads queue depth by state at scrape time', async () => {
+  for (let i = 0; i < 2; i++) {
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/training-jobs',
+      headers: admin,
+      payload: gruJob,
+    });
+  }
+  const body = await scrape();
+  expect(body).toContain('newscell_training_queue_jobs{state="waiting"} 2');
+  expect(body).toContain('newscell_training_queue_jobs{state="active"} 0');
+  await t.queue.obliterate({ force: true });
+  expect(await scrape()).toContain('newscell_training_queue_jobs{state="waiting"} 0');
+});
+
+it('lets later code register its own metrics on the app registry', async () => {
+  const { Counter } = await import('prom-client');
+  const predictions = new Counter({
+    name: 'newscell_predictions_total',
+    help: 'predictions by model and label',
+    labelNames: ['model', 'label'],
+    registers: [t.app.metrics.registry],
+  });
+  predictions.inc({ model: 'gru-1', label: 'Sports' });
+  expect(await scrape()).toContain('newscell_predictions_total{model="gru-1",label="Sports"} 1');
+});
