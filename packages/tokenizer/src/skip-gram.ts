@@ -119,7 +119,11 @@ export async function trainSkipGram(
     kernel,
     sentence: new Int32Array(longest),
     keep: keepProbabilities(counts, corpus.length, settings.subsample),
-    table: unigramTable(counts, settings.unigramTableSize),
+    // Ids fit 16 bits for vocabularies up to 65,536: half the table bytes, fewer cache misses.
+    table:
+      vocabulary.size <= 0x10000
+        ? Uint16Array.from(unigramTable(counts, settings.unigramTableSize))
+        : unigramTable(counts, settings.unigramTableSize),
     rng: prng.state(),
     window: settings.window,
     negatives: settings.negatives,
@@ -183,7 +187,7 @@ interface TrainingState {
   kernel: SkipGramKernel;
   sentence: Int32Array;
   keep: Float32Array;
-  table: Int32Array;
+  table: Int32Array | Uint16Array;
   /** xoshiro128** state, carried between chunks. */
   rng: Int32Array;
   window: number;
