@@ -1,0 +1,63 @@
+import Fastify, {} from 'fastify';
+import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
+import { loggerOptions } from './logger.js';
+import metrics from './plugins/app/metrics.js';
+import trainingQueue from './plugins/app/training-queue.js';
+import auth from './plugins/external/auth.js';
+import bullBoard from './plugins/external/bull-board.js';
+import cors from './plugins/external/cors.js';
+import helmet from './plugins/external/helmet.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import swagger from './plugins/external/swagger.js';
+import { requestIdFor } from './request-id.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { trainingJobRoutes } from './routes/training-jobs/index.js';
+import { formatValidationErrors, validatorCompiler } from './validation.js';
+/**
+ * Builds the API without listening, so tests can `inject` into it. Closing it (`app.close()`)
+ * ends open event streams, waits for requests in flight and closes the queue connections.
+ */
+export async function buildApp(deps, options = {}) {
+    const { config } = deps;
+    const app = Fastify({
+        logger: loggerOptions(config.logLevel, deps.logStream),
+        bodyLimit: config.limits.bodyBytes,
+        requestIdHeader: false,
+        genReqId: requestIdFor,
+        schemaErrorFormatter: formatValidationErrors,
+        frameworkErrors: frameworkErrorHandler,
+        ...options,
+    });
+    app.setValidatorCompiler(validatorCompiler);
+    registerErrorHandler(app, { bodyLimitBytes: config.limits.bodyBytes });
+    app.addHook('onRequest', async (request, reply) => {
+        reply.header('x-request-id', request.id);
+    });
+    // A keep-alive connection whose request finishes during shutdown would hold close() open for
+    // ever: tell the client to let go of it.
+    let closing = false;
+    app.addHook('preClose', async () => {
+        closing = true;
+    });
+    app.addHook('onSend', async (_request, reply) => {
+        if (closing)
+            reply.header('connection', 'close');
+    });
+    await app.register(helmet);
+    await app.register(cors, { origins: config.corsOrigins });
+    await app.register(auth, { adminKeys: config.adminKeys, readKeys: config.readKeys });
+    await app.register(rateLimit, config.rateLimit);
+    await app.register(swagger);
+    await app.register(trainingQueue, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
+    await app.register(metrics, { queueCounts: () => app.trainingJobs.counts() });
+    await app.register(healthRoutes, {
+        redisReachable: deps.redisReachable,
+        modelsDir: config.modelsDir,
+    });
+    await app.register(metricsRoutes);
+    await app.register(trainingJobRoutes, { sseHeartbeatMs: config.sseHeartbeatMs });
+    // Model, predict and compare routes (routes/models/, routes/compare/) join here.
+    await app.register(bullBoard);
+    return app;
+}

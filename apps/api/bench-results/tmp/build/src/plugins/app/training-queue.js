@@ -1,0 +1,55 @@
+import { TRAINING_QUEUE_NAME, } from '@newscell/contracts';
+import { Queue, QueueEvents } from 'bullmq';
+import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
+import { JobEvents } from '../../jobs/job-events.js';
+import { TrainingJobService } from '../../jobs/training-job-service.js';
+const CLOSE_TIMEOUT_MS = 5000;
+/**
+ * The training queue and its events. Requests fail fast (one retry) while Redis is away, so a
+ * request answers 503 instead of hanging; the events connection blocks and so retries forever.
+ */
+async function trainingQueue(app, options) {
+    const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    const eventsConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    for (const client of [connection, eventsConnection]) {
+        client.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));
+    }
+    const queue = new Queue(TRAINING_QUEUE_NAME, {
+        connection,
+        prefix: options.prefix,
+    });
+    const queueEvents = new QueueEvents(TRAINING_QUEUE_NAME, {
+        connection: eventsConnection,
+        prefix: options.prefix,
+    });
+    queue.on('error', (err) => app.log.warn({ err: err.message }, 'training queue error'));
+    queueEvents.on('error', (err) => app.log.warn({ err: err.message }, 'queue events error'));
+    app.decorate('trainingQueue', queue);
+    app.decorate('trainingJobs', new TrainingJobService(queue, connection, options.prefix));
+    app.decorate('jobEvents', new JobEvents(queueEvents));
+    app.decorate('eventStreams', new Set());
+    // Open event streams would keep `close()` waiting for ever: end them as shutdown starts.
+    app.addHook('preClose', async () => {
+        for (const stream of app.eventStreams)
+            stream.close();
+    });
+    app.addHook('onClose', async () => {
+        // BullMQ's close waits for a connection that may never come: drop absent ones first, and
+        // never wait on the queue longer than CLOSE_TIMEOUT_MS.
+        for (const client of [connection, eventsConnection]) {
+            if (client.status !== 'ready')
+                client.disconnect();
+        }
+        const closed = (async () => {
+            await app.jobEvents.close();
+            await queue.close();
+        })().catch((err) => app.log.warn({ err }, 'closing the training queue failed'));
+        let timer;
+        await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, CLOSE_TIMEOUT_MS)))]);
+        clearTimeout(timer);
+        eventsConnection.disconnect();
+        await connection.quit().catch(() => connection.disconnect());
+    });
+}
+export default fp(trainingQueue, { name: 'training-queue' });
