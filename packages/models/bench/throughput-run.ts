@@ -132,7 +132,10 @@ async function main(): Promise<void> {
       if (!outcome.startsWith('started')) throw new Error(outcome);
       result.error = `${outcome}; not measured further (initBackend never selects it)`;
     } else {
-      if (variant === 'wasm-plain') tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
+      if (variant === 'wasm-plain') {
+        await import('@tensorflow/tfjs-backend-wasm'); // registers the flag it reads
+        tf.env().set('WASM_HAS_SIMD_SUPPORT', false);
+      }
       const backend = variant === 'node' ? 'node' : variant === 'cpu' ? 'cpu' : 'wasm';
       result.backend = await initBackend({ backend, log: () => {} });
       const batches = variant === 'cpu' ? 2 : 5;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
+import { registerCpuTrainingKernels } from './cpu-kernels/unsorted-segment-sum.js';
 import { tf } from './tfjs.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
 
@@ -33,6 +34,13 @@ export interface InitBackendOptions {
    * @defaultValue `console.info`
    */
   log?: (message: string) => void;
+  /**
+   * On cpu, replace tfjs's `UnsortedSegmentSum` (the embedding gradient), which is
+   * O(vocabulary × batch), with a one-pass kernel. Tests that use tfjs's cpu kernels as the
+   * reference turn this off.
+   * @defaultValue true
+   */
+  fastCpuKernels?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -59,7 +67,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const failures: string[] = [];
   for (const name of candidates) {
     if (current?.name === name && tf.getBackend() === BACKEND_TFJS_NAME[name]) return current;
-    const failure = await activate(name);
+    const failure = await activate(name, options.fastCpuKernels ?? true);
     if (failure === undefined) {
       current = describeBackend(name);
       log(`[@newscell/models] TensorFlow.js backend: ${formatBackend(current)}`);
@@ -102,13 +110,14 @@ function parseBackendEnv(value: string | undefined): BackendName | undefined {
 }
 
 /** Makes `name` the active backend; returns why it could not, or undefined on success. */
-async function activate(name: BackendName): Promise<string | undefined> {
+async function activate(name: BackendName, fastCpuKernels: boolean): Promise<string | undefined> {
   try {
     if (name === 'node') {
       const failure = await loadTfjsNode();
       if (failure !== undefined) return failure;
     }
     if (name === 'wasm') await loadWasm();
+    if (name === 'cpu' && fastCpuKernels) registerCpuTrainingKernels();
     // setBackend resolves false (after logging) when the backend's initialiser fails.
     const ok = await tf.setBackend(BACKEND_TFJS_NAME[name]);
     if (!ok) return `tf.setBackend('${BACKEND_TFJS_NAME[name]}') failed`;

@@ -54,6 +54,7 @@ export {
   saveClassifier,
 } from './model-directory.js';
 export { type FileDigest, type ModelManifest, verifyModelDirectory } from './model-manifest.js';
+export { buildModelReport, type ModelReport } from './model-report.js';
 export { type RandomState, SeededRandom } from './seeded-random.js';
 export {
   type BatchProgress,

@@ -6,6 +6,7 @@ import {
   measureInference,
   predictProbabilities,
 } from '../src/evaluate-classifier.js';
+import { buildModelReport } from '../src/model-report.js';
 import { tf } from '../src/tfjs.js';
 import { trainClassifier } from '../src/train-classifier.js';
 import { syntheticTopics, useBackend } from './helpers.js';
@@ -27,7 +28,7 @@ describe('evaluateClassifier', () => {
       dropout: 0.3,
       recurrentDropout: 0.1,
     });
-    await trainClassifier({
+    const training = await trainClassifier({
       classifier,
       train,
       options: { epochs: 4, batchSize: 16, learningRate: 0.03 },
@@ -46,6 +47,21 @@ describe('evaluateClassifier', () => {
     expect(Array.from(predictProbabilities(classifier, test.ids, 7))).toEqual(
       Array.from(predictions.probabilities),
     );
+    const report = buildModelReport({
+      classifier,
+      backend: await useBackend('wasm'),
+      training,
+      test: metrics,
+      inference: { msPerTextBatch1: 1, msPerTextBatch64: 0.1, runs: 1 },
+    });
+    expect(report).toMatchObject({
+      cell: 'gru',
+      parameterCount: classifier.model.countParams(),
+      backend: { name: 'wasm' },
+    });
+    expect(report.training.samplesPerSecond).toBeCloseTo((128 * 4) / training.trainingSeconds);
+    expect(report.training.history).toHaveLength(4);
+    expect(JSON.parse(JSON.stringify(report)).test.accuracy).toBe(metrics.accuracy);
     classifier.model.dispose();
   });
 

@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BackendName, initBackend } from '../src/backend.js';
 
-/** Switches backend without the log line. */
-export function useBackend(name: BackendName) {
-  return initBackend({ backend: name, log: () => {} });
+/** Switches backend without the log line; cpu keeps tfjs's own kernels (the test reference). */
+export function useBackend(name: BackendName, options: { fastCpuKernels?: boolean } = {}) {
+  return initBackend({
+    backend: name,
+    log: () => {},
+    fastCpuKernels: options.fastCpuKernels ?? false,
+  });
 }
 
 /** A fresh temp directory, removed by the returned cleanup. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerCpuTrainingKernels } from '../../src/cpu-kernels/unsorted-segment-sum.js';
 import { tf } from '../../src/tfjs.js';
 import { WASM_TRAINING_KERNELS } from '../../src/wasm-kernels/register.js';
 import { useBackend } from '../helpers.js';
@@ -136,5 +137,28 @@ describe('wasm UnsortedSegmentSum kernel', () => {
     );
     expect(Array.from(out.dataSync())).toEqual([...Array(20).fill(0), 2, 2, 2, 2]);
     out.dispose();
+  });
+
+  it('has a cpu twin (one pass) that agrees with tfjs-backend-cpu on the embedding gradient', async () => {
+    const run = () =>
+      CASES.map((c) => {
+        const { params, rows, cols, upstream } = valuesFor(c);
+        const idx = tf.tensor2d(c.indices.flat(), [rows, cols], 'int32');
+        const dy = tf.tensor3d(upstream, [rows, cols, c.dim]);
+        return tf.grad((q: tf.Tensor) => tf.sum(tf.mul(tf.gather(q, idx), dy)))(
+          tf.tensor2d(params, [c.vocab, c.dim]),
+        );
+      });
+    const reference = await on('cpu', run);
+    const original = tf.getKernel('UnsortedSegmentSum', 'cpu');
+    registerCpuTrainingKernels();
+    expect(tf.getKernel('UnsortedSegmentSum', 'cpu')?.kernelFunc).not.toBe(original?.kernelFunc);
+    const replaced = await on('cpu', run);
+    tf.unregisterKernel('UnsortedSegmentSum', 'cpu');
+    if (original !== undefined) tf.registerKernel(original);
+    for (const [i, values] of replaced.entries()) {
+      for (const [j, v] of values.entries())
+        expect(v).toBeCloseTo(reference[i]?.[j] ?? Number.NaN, 4);
+    }
   });
 });
