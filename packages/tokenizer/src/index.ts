@@ -19,6 +19,7 @@ export {
 export { Prng } from './prng.js';
 export { type RandomEmbeddingOptions, randomEmbeddings } from './random-embeddings.js';
 export { type SkipGramOptions, type SkipGramStats, trainSkipGram } from './skip-gram.js';
+export { type SkipGramKernelKind, wasmSimdAvailable } from './skip-gram-kernel.js';
 export {
   createTokenizer,
   NUMBER_TOKEN,
