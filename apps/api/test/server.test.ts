@@ -76,8 +76,8 @@ describe('server process', () => {
 
   it('says at start that every route is open without keys, and stops cleanly on SIGTERM', async () => {
     const { output, exited } = start({});
-    await waitFor(output, 'Server listening');
-    expect(output.text).toContain('no API keys configured');
+    await waitFor(output, 'no API keys configured');
+    expect(output.text).toContain('Server listening at http://127.0.0.1:');
     child?.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output.text).toContain('"signal":"SIGTERM"');
