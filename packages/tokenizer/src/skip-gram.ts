@@ -164,6 +164,12 @@ export async function trainSkipGram(
   for (let row = 0; row < vocabulary.size; row++) {
     embeddings.data.set(floats.subarray(syn0 + row * stride, syn0 + row * stride + dim), row * dim);
   }
+  if (!embeddings.data.every(Number.isFinite)) {
+    throw new EmbeddingsError(
+      `skip-gram training diverged (vectors hold NaN or Infinity) with learningRate ${settings.learningRate}; lower it`,
+      { details: { learningRate: settings.learningRate } },
+    );
+  }
 
   return {
     embeddings,
