@@ -28,8 +28,9 @@ export interface SkipGramOptions {
   seed?: number;
   /**
    * Entries in the negative-sampling table, a power of two (indexed by the top bits of a draw).
-   * 2^18 (1 MiB) stays in cache, which made training ~1.5× faster than 2^20 on the build machine,
-   * and still holds every id of a 15k-token AG News vocabulary; raise it for very large
+   * 2^18 entries (512 KiB of 16-bit ids for vocabularies up to 65,536 tokens, else 1 MiB) stay
+   * in cache, which made training ~1.5× faster than 2^20 on the build machine, and still hold
+   * every id of a 15k-token AG News vocabulary; raise it for very large
    * vocabularies so the rarest words can still be drawn as negatives.
    * @defaultValue `2^18`
    */
@@ -68,6 +69,8 @@ export interface SkipGramStats {
   trainSeconds: number;
   /** `wordsProcessed / trainSeconds`. */
   wordsPerSecond: number;
+  /** The kernel that ran (what `'auto'` resolved to). */
+  kernel: SkipGramKernelKind;
   options: Required<Omit<SkipGramOptions, 'signal' | 'onEpoch'>>;
 }
 
@@ -182,6 +185,7 @@ export async function trainSkipGram(
       encodeSeconds,
       trainSeconds,
       wordsPerSecond: state.wordsProcessed / trainSeconds,
+      kernel: kernelKind,
       options: settings,
     },
   };

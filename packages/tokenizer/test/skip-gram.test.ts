@@ -70,6 +70,8 @@ describe('trainSkipGram', () => {
     expect((await run(5, 'wasm-simd')).embeddings.data).toEqual(a.embeddings.data);
     expect((await run(6, 'wasm-simd')).embeddings.data).not.toEqual(a.embeddings.data);
     const js = await run(5, 'js');
+    expect(js.stats.kernel).toBe('js');
+    expect(a.stats.kernel).toBe('wasm-simd');
     expect(js.stats.pairs).toBe(a.stats.pairs);
     let maxDifference = 0;
     a.embeddings.data.forEach((v, i) => {
