@@ -38,3 +38,12 @@ it('counts each key apart, and callers without a valid key by address', async ()
 it('never limits the probes', async () => {
   for (let i = 0; i < 6; i++) expect((await t.app.inject('/healthz')).statusCode).toBe(200);
 });
+
+it('answers 429 in the envelope inside bull-board too (it has its own error handler)', async () => {
+  const url = '/admin/queues/api/queues';
+  for (let i = 0; i < 3; i++)
+    expect((await t.app.inject({ url, headers: admin })).statusCode).toBe(200);
+  const res = await t.app.inject({ url, headers: admin });
+  expect(res.statusCode).toBe(429);
+  expect(res.json().error.code).toBe('RATE_LIMITED');
+});
