@@ -13,6 +13,7 @@
  * the stride is dim rounded up to a multiple of 8 (two f32x4 blocks per loop turn). Padding lanes start at zero and stay zero
  * (every update multiplies them by a zero), so they never change a dot product.
  */
+import { EmbeddingsError } from './errors.js';
 import { MAX_EXP, SIGMOID_TABLE_SIZE, sigmoidTable } from './negative-sampling.js';
 
 export type SkipGramKernelKind = 'wasm-simd' | 'js';
@@ -68,6 +69,12 @@ export function createSkipGramKernel(
   const syn0 = align(NEU + rowBytes, 64);
   const syn1 = align(syn0 + rows * rowBytes, 64);
   const bytes = syn1 + rows * rowBytes;
+  if (bytes > 2 ** 32) {
+    throw new EmbeddingsError(
+      `skip-gram needs ${(bytes / 2 ** 30).toFixed(1)} GiB for ${rows} rows × ${dim} dims; the limit is 4 GiB — lower maxSize or dim`,
+      { code: 'INVALID_CONFIG', details: { rows, dim } },
+    );
+  }
   let memory: ArrayBuffer;
   let pair: SkipGramKernel['pair'];
   if (kind === 'wasm-simd') {

@@ -34,6 +34,12 @@ describe('skip-gram kernels', () => {
     expect(wasmSimdAvailable()).toBe(true);
   });
 
+  it('refuses a layout beyond 4 GiB with the sizes named', () => {
+    expect(() => createSkipGramKernel('wasm-simd', 2_000_000, 300, 5)).toThrow(
+      /needs 4\.5 GiB for 2000000 rows × 300 dims; the limit is 4 GiB/,
+    );
+  });
+
   it('wasm-simd and js kernels compute the same updates; padding lanes stay zero', () => {
     const rows = 13;
     const dim = 10; // stride 16: six padding lanes per row
