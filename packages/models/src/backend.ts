@@ -141,11 +141,8 @@ async function loadTfjsNode(): Promise<string | undefined> {
   // tfjs-node registers its kernels through whichever tfjs-core its umbrella package resolves.
   // The engine and kernel registry are process globals, so a second tfjs-core of another version
   // would register against state this copy does not understand: refuse rather than corrupt it.
-  const theirCore = resolveCoreVersionFrom(nodeDir);
-  if (theirCore !== tf.version_core) {
-    nodeImportFailure = `${TFJS_NODE} uses @tensorflow/tfjs-core ${theirCore ?? '(unresolvable)'} but @newscell/models uses ${tf.version_core}; install matching versions`;
-    return nodeImportFailure;
-  }
+  nodeImportFailure = tfjsNodeIncompatibility(nodeDir, tf.version_core);
+  if (nodeImportFailure !== undefined) return nodeImportFailure;
   try {
     const specifier = TFJS_NODE;
     await import(specifier);
@@ -158,15 +155,22 @@ async function loadTfjsNode(): Promise<string | undefined> {
     : undefined;
 }
 
-function resolveCoreVersionFrom(nodeDir: string): string | undefined {
+/**
+ * Why the tfjs-node installed at `nodeDir` must not be loaded next to tfjs-core `ourCore`, or
+ * undefined when it may. Exported for tests.
+ */
+export function tfjsNodeIncompatibility(nodeDir: string, ourCore: string): string | undefined {
+  let theirCore: string | undefined;
   try {
     const fromNode = createRequire(path.join(nodeDir, 'package.json'));
-    const umbrella = fromNode.resolve('@tensorflow/tfjs/package.json');
-    const fromUmbrella = createRequire(umbrella);
-    return (fromUmbrella('@tensorflow/tfjs-core/package.json') as { version: string }).version;
+    const fromUmbrella = createRequire(fromNode.resolve('@tensorflow/tfjs/package.json'));
+    theirCore = (fromUmbrella('@tensorflow/tfjs-core/package.json') as { version: string }).version;
   } catch {
-    return undefined;
+    theirCore = undefined;
   }
+  return theirCore === ourCore
+    ? undefined
+    : `${TFJS_NODE} uses @tensorflow/tfjs-core ${theirCore ?? '(unresolvable)'} but @newscell/models uses ${ourCore}; install matching versions`;
 }
 
 async function loadWasm(): Promise<void> {

@@ -1,8 +1,11 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { isNewscellError } from '@newscell/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatBackend, initBackend } from '../src/backend.js';
+import { formatBackend, initBackend, tfjsNodeIncompatibility } from '../src/backend.js';
 import { tf } from '../src/tfjs.js';
+import { tempDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const tfjsNodeInstalled = (() => {
@@ -69,5 +72,34 @@ describe('initBackend', () => {
     const error = await errorOf(initBackend({ log: () => {} }));
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.message).toBe("TFJS_BACKEND must be one of node, wasm, cpu, got 'webgpu'");
+  });
+});
+
+describe('tfjsNodeIncompatibility', () => {
+  async function fakeInstall(coreVersion: string | null) {
+    const { dir, cleanup } = await tempDir();
+    const pkg = async (name: string, version: string) => {
+      const at = path.join(dir, 'node_modules', name);
+      await mkdir(at, { recursive: true });
+      await writeFile(path.join(at, 'package.json'), JSON.stringify({ name, version }));
+    };
+    await pkg('@tensorflow/tfjs-node', '4.22.0');
+    await pkg('@tensorflow/tfjs', '4.22.0');
+    if (coreVersion !== null) await pkg('@tensorflow/tfjs-core', coreVersion);
+    return { nodeDir: path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node'), cleanup };
+  }
+
+  it('accepts a tfjs-node whose tfjs-core is ours', async () => {
+    const { nodeDir, cleanup } = await fakeInstall('4.22.0');
+    expect(tfjsNodeIncompatibility(nodeDir, '4.22.0')).toBeUndefined();
+    await cleanup();
+  });
+
+  it('refuses one that would load another tfjs-core version', async () => {
+    const { nodeDir, cleanup } = await fakeInstall('4.10.0');
+    expect(tfjsNodeIncompatibility(nodeDir, '4.22.0')).toBe(
+      '@tensorflow/tfjs-node uses @tensorflow/tfjs-core 4.10.0 but @newscell/models uses 4.22.0; install matching versions',
+    );
+    await cleanup();
   });
 });
