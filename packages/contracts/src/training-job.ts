@@ -1,4 +1,4 @@
-import Type, { type Static, type TSchemaOptions } from 'typebox';
+import Type, { type Static, type TLiteral, type TSchemaOptions, type TUnion } from 'typebox';
 
 /** Name of the BullMQ queue training jobs go on (under the key prefix, see below). */
 export const TRAINING_QUEUE_NAME = 'training';
@@ -9,11 +9,16 @@ export const DEFAULT_QUEUE_PREFIX = 'newscell';
 export const CELL_TYPES = ['rnn', 'lstm', 'gru', 'bow'] as const;
 export type CellType = (typeof CELL_TYPES)[number];
 
-const literals = <T extends string>(values: readonly T[], options: TSchemaOptions = {}) =>
-  Type.Union(
+/** A union of string literals whose static type is the union of those strings. */
+function literals<const T extends readonly string[]>(
+  values: T,
+  options: TSchemaOptions = {},
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(
     values.map((v) => Type.Literal(v)),
     options,
-  );
+  ) as unknown as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>;
+}
 
 export const CellTypeSchema = literals(CELL_TYPES, {
   description: 'Recurrent cell (rnn, lstm, gru) or the non-recurrent bag-of-words baseline (bow)',

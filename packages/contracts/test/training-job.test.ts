@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseWithSchema, TrainingJobDataSchema, validationIssues } from '../src/index.js';
+import {
+  parseWithSchema,
+  type TrainingJobData,
+  TrainingJobDataSchema,
+  validationIssues,
+} from '../src/index.js';
 
 describe('TrainingJobDataSchema', () => {
   it('accepts the smallest job: only the cell', () => {
@@ -61,5 +66,14 @@ describe('TrainingJobDataSchema', () => {
       const bad = { model: { cell: 'rnn' }, embeddings: { source: 'pretrained', file } };
       expect(validationIssues(TrainingJobDataSchema, bad).length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('static types', () => {
+  it('type the cell as the union of cell names', () => {
+    const cell: TrainingJobData['model']['cell'] = 'lstm';
+    // @ts-expect-error 'transformer' is not a cell
+    const wrong: TrainingJobData['model']['cell'] = 'transformer';
+    expect([cell, wrong]).toHaveLength(2);
   });
 });

@@ -44,7 +44,7 @@ describe('parseWithSchema', () => {
     expect(error.message).toContain('model /hiddenUnits: must be <= 1024 (got 5000)');
     expect(error.message).toContain("model /extra: unknown field 'extra' (got 1)");
     expect(error.message).toContain('model /nested/rate:');
-    expect((error.details?.issues as unknown[]).length).toBe(4);
+    expect(error.details?.issues).toHaveLength(4);
   });
 
   it('reports a missing required field', () => {

@@ -45,7 +45,9 @@ async function main(command: string | undefined): Promise<number> {
 main(process.argv[2]).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`newscell-redis: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `newscell-redis: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

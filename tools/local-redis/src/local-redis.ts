@@ -86,7 +86,8 @@ export async function ensureRedis(options: EnsureRedisOptions = {}): Promise<Red
   const port =
     explicitUrl !== undefined
       ? first.port
-      : (options.projectPort ?? Number(process.env.NEWSCELL_REDIS_PORT ?? DEFAULT_PROJECT_REDIS_PORT));
+      : (options.projectPort ??
+        Number(process.env.NEWSCELL_REDIS_PORT ?? DEFAULT_PROJECT_REDIS_PORT));
   const url = explicitUrl ?? `redis://127.0.0.1:${port}`;
   if (url !== firstUrl && (await pingRedis(url))) return notOurs(url);
 

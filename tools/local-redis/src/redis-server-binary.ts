@@ -46,7 +46,8 @@ export function installRedisServer(log: (line: string) => void): string {
     }
   }
   const found = findRedisServer();
-  if (found === undefined) throw new Error(`apt-get installed redis-server but it is not on PATH. ${INSTALL_HINT}`);
+  if (found === undefined)
+    throw new Error(`apt-get installed redis-server but it is not on PATH. ${INSTALL_HINT}`);
   log(`installed ${found}`);
   return found;
 }

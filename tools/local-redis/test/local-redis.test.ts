@@ -40,7 +40,10 @@ describe('ensureRedis', () => {
     expect(ours).toMatchObject({ url, startedHere: true });
     const client = new Redis(url);
     expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
-    expect(await client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+    expect(await client.config('GET', 'maxmemory-policy')).toEqual([
+      'maxmemory-policy',
+      'noeviction',
+    ]);
     await client.set('survives', '1');
     client.disconnect();
 
@@ -109,7 +112,11 @@ describe('ensureRedis', () => {
 
   it('never stops a Redis it finds running without its pid file', async () => {
     const port = await freePort();
-    const foreign = await ensureRedis({ url: `redis://127.0.0.1:${port}`, dataDir: tempDir(), log: quiet });
+    const foreign = await ensureRedis({
+      url: `redis://127.0.0.1:${port}`,
+      dataDir: tempDir(),
+      log: quiet,
+    });
     expect(await stopProjectRedis(port, tempDir())).toBe(false);
     expect(await pingRedis(foreign.url)).toBe(true);
     await foreign.stop();
