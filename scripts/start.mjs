@@ -23,9 +23,19 @@ const redis = await ensureRedis({ mode: 'detached' });
 
 const workers = Number(process.env.NEWSCELL_WORKERS ?? Math.max(1, availableParallelism() - 1));
 const services = [
-  { name: 'api', entry: 'apps/api/dist/server.js', count: 1 },
-  { name: 'worker', entry: 'apps/worker/dist/main.js', count: workers },
-].filter((service) => existsSync(join(root, service.entry)));
+  { name: 'api', entry: 'apps/api/dist/server.js', needs: 'apps/api/dist/server.js', count: 1 },
+  // The worker runs once its training processor exists (apps/worker, work in progress).
+  {
+    name: 'worker',
+    entry: 'apps/worker/dist/main.js',
+    needs: 'apps/worker/dist/processor.js',
+    count: workers,
+  },
+].filter((service) => existsSync(join(root, service.needs)));
+for (const name of ['api', 'worker']) {
+  if (!services.some((service) => service.name === name))
+    console.error(`newscell: no ${name} to start yet`);
+}
 
 const env = { ...process.env, REDIS_URL: redis.url };
 const children = [];
