@@ -1,0 +1,65 @@
+/**
+ * The sandboxed processor: BullMQ forks a child process that imports this file and runs one
+ * training at a time in it, so the worker process keeps renewing locks while batches compute.
+ */
+import { rm } from 'node:fs/promises';
+import { parseWithSchema, TrainingJobDataSchema, type TrainingResult } from '@newscell/contracts';
+import { type SandboxedJob, UnrecoverableError, WaitingError } from 'bullmq';
+import { loadWorkerConfig } from './config.js';
+import { cancelledReason, classifyFailure, failureReason } from './failure.js';
+import { ProgressReporter } from './progress-reporter.js';
+import { checkpointDir, runTrainingJob } from './run-training-job.js';
+import { SHUTDOWN_REASON } from './training-worker.js';
+
+// The worker process is gone (SIGKILL): never train on as an orphan next to the worker that resumes.
+process.on('disconnect', () => process.exit(1));
+
+export default async function processTrainingJob(
+  job: SandboxedJob,
+  token?: string,
+  signal?: AbortSignal,
+): Promise<TrainingResult> {
+  const config = loadWorkerConfig();
+  const jobId = String(job.id);
+  let data: ReturnType<typeof parseData>;
+  try {
+    data = parseData(job.data);
+  } catch (error) {
+    throw new UnrecoverableError(failureReason(error));
+  }
+  const abort = signal ?? new AbortController().signal;
+  const progress = new ProgressReporter({ send: (p) => job.updateProgress(p) });
+  try {
+    const result = await runTrainingJob(data, {
+      jobId,
+      config,
+      signal: abort,
+      progress,
+      log: async (line) => {
+        await job.log(line);
+      },
+    });
+    await progress.flush();
+    return result;
+  } catch (error) {
+    await progress.flush();
+    if (abort.aborted && abort.reason === SHUTDOWN_REASON && token !== undefined) {
+      // Hand the job back: the next worker resumes it from the last checkpoint.
+      await job.log('worker shutting down: job handed back to the queue');
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (abort.aborted) {
+      await rm(checkpointDir(config.checkpointsDir, jobId), { recursive: true, force: true });
+      throw new UnrecoverableError(cancelledReason(String(abort.reason ?? 'cancelled')));
+    }
+    const reason = failureReason(error);
+    await job.log(`failed: ${reason}`);
+    if (classifyFailure(error) === 'permanent') throw new UnrecoverableError(reason);
+    throw new Error(reason);
+  }
+}
+
+function parseData(data: unknown) {
+  return parseWithSchema(TrainingJobDataSchema, data, 'job data', 'INVALID_CONFIG');
+}
