@@ -123,7 +123,8 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
     const result = (await job.waitUntilFinished(events, 120_000)) as TrainingResult;
     expect(result.resumedFromEpoch).toBeGreaterThanOrEqual(1);
     const finished = await queue.getJob(String(job.id));
-    const history = (finished?.progress as TrainingProgress).history.map((r) => r.epoch);
+    const progress = finished?.progress as TrainingProgress | undefined;
+    const history = progress?.history.map((r) => r.epoch);
     expect(history).toEqual([1, 2, 3, 4]);
     const { logs } = await queue.getJobLogs(String(job.id));
     expect(
