@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  TRAINING_QUEUE_NAME,
+  type TrainingJobData,
+  type TrainingResult,
+} from '@newscell/contracts';
+import { agNewsDirFromEnv } from '@newscell/dataset';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
+
+/** The Redis the Vitest global setup found or started. */
+export function testRedisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (url === undefined)
+    throw new Error('REDIS_URL is not set: the vitest global setup starts Redis');
+  return url;
+}
+
+/**
+ * A training queue on its own random prefix with its own model and checkpoint folders, and a way
+ * to start real worker processes on it; `close()` kills them and removes everything.
+ */
+export async function openTestQueue() {
+  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'newscell-worker-'));
+  const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const queue = new Queue<TrainingJobData, TrainingResult>(TRAINING_QUEUE_NAME, {
+    connection,
+    prefix,
+  });
+  const events = new QueueEvents(TRAINING_QUEUE_NAME, {
+    connection: { url: testRedisUrl() },
+    prefix,
+  });
+  await events.waitUntilReady();
+  const workers: WorkerProcess[] = [];
+
+  const startWorker = async (env: Record<string, string> = {}) => {
+    const worker = startWorkerProcess({
+      REDIS_URL: testRedisUrl(),
+      NEWSCELL_QUEUE_PREFIX: prefix,
+      MODELS_DIR: join(dir, 'models'),
+      CHECKPOINTS_DIR: join(dir, 'checkpoints'),
+      AGNEWS_DIR: agNewsDirFromEnv(),
+      TFJS_BACKEND: 'wasm',
+      ...env,
+    });
+    workers.push(worker);
+    await worker.waitForOutput('training worker ready');
+    return worker;
+  };
+
+  const killWorkers = async () => {
+    for (const worker of workers.splice(0)) {
+      if (worker.child.exitCode === null && worker.child.signalCode === null)
+        worker.child.kill('SIGKILL');
+      await worker.exited;
+    }
+  };
+
+  const close = async () => {
+    await killWorkers();
+    await events.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  return { prefix, dir, connection, queue, events, startWorker, killWorkers, close };
+}
+
+export type TestQueue = Awaited<ReturnType<typeof openTestQueue>>;
