@@ -1,9 +1,13 @@
-import { AG_NEWS_CLASS_COUNT, parseWithSchema } from '@newscell/contracts';
+import {
+  AG_NEWS_CLASS_COUNT,
+  CELL_TYPES,
+  type CellType,
+  parseWithSchema,
+} from '@newscell/contracts';
 import { type Static, Type } from 'typebox';
 
-/** Recurrent cells, plus `bow`: the bag-of-words baseline the recurrent models must beat. */
-export const CELL_TYPES = ['rnn', 'lstm', 'gru', 'bow'] as const;
-export type CellType = (typeof CELL_TYPES)[number];
+// Recurrent cells, plus `bow`: the bag-of-words baseline. The list is the job contract's.
+export { CELL_TYPES, type CellType };
 
 /** How the per-token outputs become one vector per text. */
 export const POOLING_TYPES = ['last', 'max', 'mean'] as const;
