@@ -1,20 +1,11 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadApiConfig } from '../src/config.js';
 import { gate } from './support/fake-worker.js';
-import { admin, gruJob, reader, type TestApp, testApp } from './support/test-app.js';
+import { admin, gruJob, reader, testAppsClosedAfterEach } from './support/test-app.js';
 
-let apps: TestApp[] = [];
-afterEach(async () => {
-  for (const a of apps) await a.close();
-  apps = [];
-});
-async function make(env: NodeJS.ProcessEnv = {}) {
-  const a = await testApp(env);
-  apps.push(a);
-  return a;
-}
+const make = testAppsClosedAfterEach();
 
 describe('request ids', () => {
   it('honours a sane x-request-id, echoes it and logs with it', async () => {

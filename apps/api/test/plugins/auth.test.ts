@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN_KEY,
   admin,
   gruJob,
   READ_KEY,
   reader,
-  type TestApp,
-  testApp,
+  testAppsClosedAfterEach,
 } from '../support/test-app.js';
 
-let apps: TestApp[] = [];
-afterEach(async () => {
-  for (const a of apps) await a.close();
-  apps = [];
-});
-async function make(env: NodeJS.ProcessEnv = {}) {
-  const a = await testApp(env);
-  apps.push(a);
-  return a;
-}
+const make = testAppsClosedAfterEach();
 
 describe('API keys', () => {
   it('asks for a key on read routes, naming both ways to send it', async () => {

@@ -11,6 +11,7 @@ import {
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { afterEach } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { type ApiConfig, loadApiConfig } from '../../src/config.js';
 
@@ -94,3 +95,19 @@ export const gruJob = {
   model: { cell: 'gru' },
   training: { epochs: 2 },
 } as unknown as TrainingJobData;
+
+/**
+ * `make(env)` builds a {@link testApp} that is closed after the current test (registers an
+ * `afterEach` in the calling test file).
+ */
+export function testAppsClosedAfterEach(): (env?: NodeJS.ProcessEnv) => Promise<TestApp> {
+  const apps: TestApp[] = [];
+  afterEach(async () => {
+    for (const a of apps.splice(0)) await a.close();
+  });
+  return async (env = {}) => {
+    const a = await testApp(env);
+    apps.push(a);
+    return a;
+  };
+}
