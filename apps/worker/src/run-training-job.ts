@@ -23,6 +23,7 @@ import {
   Vocabulary,
 } from '@newscell/tokenizer';
 import type { WorkerConfig } from './config.js';
+import { failureReason } from './failure.js';
 import type { ProgressReporter } from './progress-reporter.js';
 
 export interface TrainingJobContext {
@@ -121,7 +122,7 @@ export async function runTrainingJob(
     embeddings === undefined ? {} : { embeddings: embeddings.data },
   );
   const checkpoints = checkpointDir(ctx.config.checkpointsDir, ctx.jobId);
-  const resumeFrom = (await readCheckpoint(checkpoints).catch(() => null)) ?? undefined;
+  const resumeFrom = (await readResumableCheckpoint(checkpoints, ctx)) ?? undefined;
   if (resumeFrom !== undefined) {
     progress.restoreHistory(resumeFrom.history.map(toEpochRecord));
     await ctx.log(`resuming from the checkpoint after epoch ${resumeFrom.epochsCompleted}`);
@@ -209,6 +210,17 @@ export async function runTrainingJob(
     };
   } finally {
     classifier.model.dispose();
+  }
+}
+
+/** The job's checkpoint; a corrupt one is logged and set aside (training starts over), never fatal. */
+async function readResumableCheckpoint(dir: string, ctx: TrainingJobContext) {
+  try {
+    return await readCheckpoint(dir);
+  } catch (error) {
+    await ctx.log(`checkpoint unusable, training from the start: ${failureReason(error)}`);
+    await rm(dir, { recursive: true, force: true });
+    return null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingJobData, TrainingResult } from '@newscell/contracts';
 import { loadClassifier } from '@newscell/models';
@@ -51,4 +52,23 @@ describe('training jobs end to end (real Redis, real worker process, real AG New
     const failed = await t.queue.getJob(String(job.id));
     expect(failed?.attemptsMade).toBe(1);
   }, 90_000);
+
+  it('sets a corrupt checkpoint aside, says so in the job log, and trains from the start', async () => {
+    const jobId = 'corrupt-checkpoint';
+    mkdirSync(join(t.dir, 'checkpoints', jobId), { recursive: true });
+    writeFileSync(join(t.dir, 'checkpoints', jobId, 'checkpoint.json'), '{ not json');
+    const job = await t.queue.add(
+      'train',
+      {
+        model: { cell: 'bow', embeddingDim: 8 },
+        training: { epochs: 1 },
+        data: { trainPerClass: 50, testPerClass: 10 },
+      },
+      { jobId },
+    );
+    const result = (await job.waitUntilFinished(t.events, 120_000)) as TrainingResult;
+    expect(result.resumedFromEpoch).toBe(0);
+    const { logs } = await t.queue.getJobLogs(jobId);
+    expect(logs.join('\n')).toMatch(/checkpoint unusable, training from the start: MODEL_CORRUPT/);
+  }, 180_000);
 });
