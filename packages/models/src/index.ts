@@ -55,6 +55,13 @@ export {
 } from './model-directory.js';
 export { type FileDigest, type ModelManifest, verifyModelDirectory } from './model-manifest.js';
 export { buildModelReport, type ModelReport } from './model-report.js';
+export {
+  type LoadPredictorOptions,
+  loadPredictor,
+  Predictor,
+  TEXT_ENCODING,
+  type TopicPrediction,
+} from './predictor.js';
 export { type RandomState, SeededRandom } from './seeded-random.js';
 export {
   type BatchProgress,
