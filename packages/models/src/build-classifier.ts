@@ -1,10 +1,11 @@
 import { NewscellError } from '@newscell/contracts';
-import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayersModel, RNN, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import {
   type ClassifierConfig,
   type ClassifierConfigInput,
   resolveClassifierConfig,
 } from './classifier-config.js';
+import { FusedRecurrent } from './fused/fused-recurrent-layer.js';
 import { MaskedGlobalPooling1D } from './masked-global-pooling.js';
 import { SeededRandom, withSeededMathRandom } from './seeded-random.js';
 import { tf, tfl } from './tfjs.js';
@@ -96,14 +97,22 @@ function recurrentLayer(config: ClassifierConfig, index: number, returnSequences
     ...(config.bidirectional ? {} : { name }),
   };
   const layer =
-    config.cell === 'lstm'
-      ? tfl.layers.lstm(args)
-      : config.cell === 'gru'
-        ? tfl.layers.gru(args)
-        : tfl.layers.simpleRNN(args);
+    usesFusedLayers(config) && config.cell !== 'bow'
+      ? new FusedRecurrent({ cell: config.cell, ...args })
+      : config.cell === 'lstm'
+        ? tfl.layers.lstm(args)
+        : config.cell === 'gru'
+          ? tfl.layers.gru(args)
+          : tfl.layers.simpleRNN(args);
+  // Bidirectional only reads what FusedRecurrent has too (getConfig, returnSequences, …).
   return config.bidirectional
-    ? tfl.layers.bidirectional({ layer, mergeMode: 'concat', name })
+    ? tfl.layers.bidirectional({ layer: layer as RNN, mergeMode: 'concat', name })
     : layer;
+}
+
+/** True when `config`'s recurrent layers are built fused (see `recurrentImplementation`). */
+export function usesFusedLayers(config: ClassifierConfig): boolean {
+  return (config.recurrentImplementation ?? 'fused') === 'fused' && config.recurrentDropout === 0;
 }
 
 function checkEmbeddings(config: ClassifierConfig, embeddings: Float32Array | undefined): void {

@@ -9,6 +9,10 @@ import { type Static, Type } from 'typebox';
 // Recurrent cells, plus `bow`: the bag-of-words baseline. The list is the job contract's.
 export { CELL_TYPES, type CellType };
 
+/** How recurrent layers are computed (see `recurrentImplementation`). */
+export const RECURRENT_IMPLEMENTATIONS = ['fused', 'layers'] as const;
+export type RecurrentImplementation = (typeof RECURRENT_IMPLEMENTATIONS)[number];
+
 /** How the per-token outputs become one vector per text. */
 export const POOLING_TYPES = ['last', 'max', 'mean'] as const;
 export type PoolingType = (typeof POOLING_TYPES)[number];
@@ -55,6 +59,17 @@ export const ClassifierConfigSchema = Type.Object(
     maxLength: Type.Integer({ minimum: 1, maximum: 10_000, default: 48 }),
     /** @defaultValue 4 (AG News) */
     numClasses: Type.Integer({ minimum: 2, maximum: 10_000, default: AG_NEWS_CLASS_COUNT }),
+    /**
+     * How recurrent layers run: `fused` = one op per layer and direction for the whole sequence
+     * (src/fused, several times faster), `layers` = tfjs-layers' own LSTM/GRU/SimpleRNN. Both
+     * have the same weights, so either loads the other's. `recurrentDropout > 0` always uses
+     * `layers`, the only one that has it. Absent means `fused` (kept absent so configs and
+     * checkpoints written before the setting existed still compare equal).
+     * @defaultValue `'fused'`
+     */
+    recurrentImplementation: Type.Optional(
+      Type.Union([Type.Literal('fused'), Type.Literal('layers')]),
+    ),
     /** Seeds weight initialisation. @defaultValue 42 */
     seed: Type.Integer({ minimum: 0, maximum: 4_294_967_295, default: 42 }),
   },

@@ -1,0 +1,75 @@
+import type { GateActivation, SequenceLayout } from './sequence-layout.js';
+import type { StepMatMul } from './step-matmul.js';
+
+/** What every cell's forward pass gets. */
+export interface CellForwardArgs {
+  layout: SequenceLayout;
+  /** `[batch·time, gates·units]`: `x · kernel` for every step at once, bias not yet added. */
+  xw: Float32Array;
+  bias: Float32Array;
+  /** Recurrent products of the cell (LSTM/RNN: `h · U`; GRU: `h · U_zr`, then `(r⊙h) · U_h`). */
+  recurrent: readonly StepMatMul[];
+  activation: GateActivation;
+  /** Keep what the backward pass needs (off for inference). */
+  save: boolean;
+  /** `[batch, time, units]` to fill in processing order, or null for the last state only. */
+  sequence: Float32Array | null;
+}
+
+export interface CellBackwardArgs<Saved> {
+  layout: SequenceLayout;
+  saved: Saved;
+  /** Same order as the forward pass's `recurrent`, multiplying by the transposed weights. */
+  recurrentT: readonly StepMatMul[];
+  activation: GateActivation;
+  /** Gradient of the last state `[batch, units]`, or of the sequence `[batch, time, units]`. */
+  dLast: Float32Array | null;
+  dSequence: Float32Array | null;
+}
+
+/**
+ * The backward pass's result: the gradient of the gate pre-activations of every step, rows as
+ * in `xw`, from which `dx`, `dKernel` and `dBias` follow as whole-sequence products; and for
+ * `dRecurrentKernel`, which left factor (`[batch·time, units]`) multiplies which columns of it.
+ */
+export interface CellGradients {
+  dPre: Float32Array;
+  recurrentFactors: { left: Float32Array; from: number; to: number }[];
+}
+
+export interface CellSequence<Saved> {
+  gates: number;
+  forward(args: CellForwardArgs): { last: Float32Array; saved: Saved | null };
+  backward(args: CellBackwardArgs<Saved>): CellGradients;
+}
+
+/** Adds the sequence-output gradient of step `s` into `dh` (`[batch, units]`). */
+export function addSequenceGradient(
+  dh: Float32Array,
+  dSequence: Float32Array | null,
+  layout: SequenceLayout,
+  s: number,
+): void {
+  if (dSequence === null) return;
+  const { batch, time, units } = layout;
+  for (let b = 0; b < batch; b++) {
+    const from = (b * time + s) * units;
+    const to = b * units;
+    for (let j = 0; j < units; j++)
+      dh[to + j] = (dh[to + j] as number) + (dSequence[from + j] as number);
+  }
+}
+
+/** Copies the state of every row into the sequence output at processing step `s`. */
+export function writeSequenceStep(
+  sequence: Float32Array | null,
+  h: Float32Array,
+  layout: SequenceLayout,
+  s: number,
+): void {
+  if (sequence === null) return;
+  const { batch, time, units } = layout;
+  for (let b = 0; b < batch; b++) {
+    sequence.set(h.subarray(b * units, (b + 1) * units), (b * time + s) * units);
+  }
+}

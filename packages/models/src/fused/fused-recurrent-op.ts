@@ -1,0 +1,183 @@
+import { NewscellError } from '@newscell/contracts';
+import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { tf } from '../tfjs.js';
+import type { CellSequence } from './cell-sequence.js';
+import { gruSequence } from './gru-sequence.js';
+import { lstmSequence } from './lstm-sequence.js';
+import { rnnSequence } from './rnn-sequence.js';
+import type { GateActivation, SequenceLayout } from './sequence-layout.js';
+import { StepMatMul } from './step-matmul.js';
+
+export type FusedCell = 'rnn' | 'lstm' | 'gru';
+
+export interface FusedSequenceOptions {
+  cell: FusedCell;
+  /** `[batch, time]`, nonzero for real tokens; padding steps carry the state through unchanged. */
+  mask?: Tensor | null;
+  /** @defaultValue false */
+  goBackwards?: boolean;
+  /** `[batch, time, units]` (in processing order) instead of the last state `[batch, units]`. @defaultValue false */
+  returnSequences?: boolean;
+  /** LSTM/GRU gate nonlinearity. @defaultValue `'hardSigmoid'` (tfjs-layers' default) */
+  recurrentActivation?: GateActivation;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the three cells keep different saved state
+const CELLS: Record<FusedCell, CellSequence<any>> = {
+  rnn: rnnSequence,
+  lstm: lstmSequence,
+  gru: gruSequence,
+};
+
+/**
+ * A whole recurrent layer over a sequence as one op: `x · kernel` for all steps in one matrix
+ * product, then per step the recurrent product(s) and the gate arithmetic in one pass over plain
+ * Float32Arrays; backpropagation through time written by hand (`tf.customGrad`), again with one
+ * recurrent product per step and whole-sequence products for the weight gradients. Matches
+ * tfjs-layers' `LSTM` / `GRU` / `SimpleRNN` (same weight layout, masking and `goBackwards`).
+ *
+ * @param x `[batch, time, features]` float32
+ * @param kernel `[features, gates·units]`; `recurrentKernel` `[units, gates·units]`; `bias` `[gates·units]`
+ */
+export function fusedRecurrentSequence(
+  x: Tensor3D,
+  kernel: Tensor2D,
+  recurrentKernel: Tensor2D,
+  bias: Tensor1D,
+  options: FusedSequenceOptions,
+): Tensor {
+  const cell = CELLS[options.cell];
+  const [batch, time, features] = x.shape;
+  const units = recurrentKernel.shape[0];
+  const width = cell.gates * units;
+  checkShapes(options.cell, x, kernel, recurrentKernel, bias, width);
+  const layout: SequenceLayout = {
+    batch,
+    time,
+    units,
+    reverse: options.goBackwards ?? false,
+    active: readMask(options.mask ?? null, batch, time),
+  };
+  const activation = options.recurrentActivation ?? 'hardSigmoid';
+  const returnSequences = options.returnSequences ?? false;
+
+  const forward = (xs: Tensor3D, w: Tensor2D, u: Tensor2D, b: Tensor1D, save: boolean) => {
+    const xw = tf.tidy(() => tf.matMul(tf.reshape(xs, [batch * time, features]), w));
+    const xwValues = xw.dataSync() as Float32Array;
+    const pieces = recurrentPieces(options.cell, u, units);
+    const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
+    try {
+      const { last, saved } = cell.forward({
+        layout,
+        xw: xwValues,
+        bias: b.dataSync() as Float32Array,
+        recurrent: pieces.map((p) => new StepMatMul(p, false)),
+        activation,
+        save,
+        sequence,
+      });
+      const value =
+        sequence === null
+          ? tf.tensor2d(last, [batch, units])
+          : tf.tensor3d(sequence, [batch, time, units]);
+      return { value, saved };
+    } finally {
+      xw.dispose();
+      for (const p of pieces) if (p !== u) p.dispose();
+    }
+  };
+
+  if (!tf.engine().isTapeOn()) return forward(x, kernel, recurrentKernel, bias, false).value;
+
+  const op = tf.customGrad((xs, w, u, b) => {
+    const xs3 = xs as Tensor3D;
+    const w2 = w as Tensor2D;
+    const u2 = u as Tensor2D;
+    const { value, saved } = forward(xs3, w2, u2, b as Tensor1D, true);
+    const gradFunc = (dy: Tensor | Tensor[]) => {
+      const dyValues = (Array.isArray(dy) ? (dy[0] as Tensor) : dy).dataSync() as Float32Array;
+      const pieces = recurrentPieces(options.cell, u2, units);
+      const grads = cell.backward({
+        layout,
+        saved,
+        recurrentT: pieces.map((p) => new StepMatMul(p, true)),
+        activation,
+        dLast: returnSequences ? null : dyValues,
+        dSequence: returnSequences ? dyValues : null,
+      });
+      for (const p of pieces) if (p !== u2) p.dispose();
+      return tf.tidy(() => {
+        const dPre = tf.tensor2d(grads.dPre, [batch * time, width]);
+        const flatX = tf.reshape(xs3, [batch * time, features]);
+        const dx = tf.reshape(tf.matMul(dPre, w2, false, true), [batch, time, features]);
+        const dw = tf.matMul(flatX, dPre, true, false);
+        const du = tf.concat(
+          grads.recurrentFactors.map((f) =>
+            tf.matMul(
+              tf.tensor2d(f.left, [batch * time, units]),
+              f.from === 0 && f.to === width
+                ? dPre
+                : tf.slice(dPre, [0, f.from], [-1, f.to - f.from]),
+              true,
+              false,
+            ),
+          ),
+          1,
+        );
+        const db = tf.sum(dPre, 0);
+        return [dx, dw, du, db];
+      });
+    };
+    return { value, gradFunc };
+  });
+  return op(x, kernel, recurrentKernel, bias);
+}
+
+/** The recurrent weight blocks one step multiplies by: GRU splits off the candidate's columns. */
+function recurrentPieces(cell: FusedCell, u: Tensor2D, units: number): Tensor2D[] {
+  if (cell !== 'gru') return [u];
+  return [tf.slice(u, [0, 0], [units, 2 * units]), tf.slice(u, [0, 2 * units], [units, units])];
+}
+
+function readMask(mask: Tensor | null, batch: number, time: number): Uint8Array | null {
+  if (mask === null) return null;
+  if (mask.size !== batch * time) {
+    throw new NewscellError(
+      'INVALID_ARGUMENT',
+      `fused recurrent layer: mask shape [${mask.shape}] does not match [batch, time] = [${batch}, ${time}]`,
+      { details: { mask: mask.shape, batch, time } },
+    );
+  }
+  const values = mask.dataSync();
+  const active = new Uint8Array(batch * time);
+  let all = true;
+  for (let i = 0; i < active.length; i++) {
+    const on = values[i] !== 0;
+    active[i] = on ? 1 : 0;
+    if (!on) all = false;
+  }
+  return all ? null : active;
+}
+
+function checkShapes(
+  cell: FusedCell,
+  x: Tensor,
+  kernel: Tensor,
+  recurrentKernel: Tensor,
+  bias: Tensor,
+  width: number,
+): void {
+  const units = recurrentKernel.shape[0];
+  const problems: string[] = [];
+  if (x.rank !== 3) problems.push(`x must be [batch, time, features], got [${x.shape}]`);
+  if (kernel.shape[0] !== x.shape[2] || kernel.shape[1] !== width)
+    problems.push(`kernel must be [${x.shape[2]}, ${width}], got [${kernel.shape}]`);
+  if (recurrentKernel.shape[1] !== width)
+    problems.push(`recurrentKernel must be [${units}, ${width}], got [${recurrentKernel.shape}]`);
+  if (bias.shape[0] !== width) problems.push(`bias must be [${width}], got [${bias.shape}]`);
+  if (problems.length > 0) {
+    throw new NewscellError('INVALID_ARGUMENT', `fused ${cell} layer: ${problems.join('; ')}`, {
+      details: { cell, problems },
+    });
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  addSequenceGradient,
+  type CellBackwardArgs,
+  type CellForwardArgs,
+  type CellSequence,
+  writeSequenceStep,
+} from './cell-sequence.js';
+import { anyActive, gate, gateSlope, tanh, timeAt } from './sequence-layout.js';
+
+interface LstmSaved {
+  /** `[batch·time, units]` each: the state before the step, `c` before it, `tanh(c)` after. */
+  hPrev: Float32Array;
+  cPrev: Float32Array;
+  tanhC: Float32Array;
+  /** `[batch·time, 4·units]`: i, f, g, o after their nonlinearities. */
+  gates: Float32Array;
+}
+
+/** tfjs-layers' LSTM (implementation 2): gates i, f, c̃, o in that column order. */
+export const lstmSequence: CellSequence<LstmSaved> = {
+  gates: 4,
+
+  forward({ layout, xw, bias, recurrent, activation, save, sequence }: CellForwardArgs) {
+    const { batch, time, units, active } = layout;
+    const width = 4 * units;
+    const [u] = recurrent;
+    if (u === undefined) throw new Error('lstm needs one recurrent product');
+    const h = new Float32Array(batch * units);
+    const c = new Float32Array(batch * units);
+    const rows = batch * time;
+    const saved = save
+      ? {
+          hPrev: new Float32Array(rows * units),
+          cPrev: new Float32Array(rows * units),
+          tanhC: new Float32Array(rows * units),
+          gates: new Float32Array(rows * width),
+        }
+      : null;
+    for (let s = 0; s < time; s++) {
+      const t = timeAt(layout, s);
+      if (!anyActive(layout, t)) {
+        writeSequenceStep(sequence, h, layout, s);
+        continue;
+      }
+      const rec = u.run(h, batch);
+      for (let b = 0; b < batch; b++) {
+        const row = b * time + t;
+        const ho = b * units;
+        if (saved !== null) {
+          saved.hPrev.set(h.subarray(ho, ho + units), row * units);
+          saved.cPrev.set(c.subarray(ho, ho + units), row * units);
+        }
+        if (active !== null && active[row] === 0) continue;
+        const xo = row * width;
+        const ro = b * width;
+        for (let j = 0; j < units; j++) {
+          const i = gate(
+            activation,
+            (xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number),
+          );
+          const k1 = j + units;
+          const f = gate(
+            activation,
+            (xw[xo + k1] as number) + (rec[ro + k1] as number) + (bias[k1] as number),
+          );
+          const k2 = k1 + units;
+          const g = tanh((xw[xo + k2] as number) + (rec[ro + k2] as number) + (bias[k2] as number));
+          const k3 = k2 + units;
+          const o = gate(
+            activation,
+            (xw[xo + k3] as number) + (rec[ro + k3] as number) + (bias[k3] as number),
+          );
+          const cNew = f * (c[ho + j] as number) + i * g;
+          const tc = tanh(cNew);
+          c[ho + j] = cNew;
+          h[ho + j] = o * tc;
+          if (saved !== null) {
+            saved.tanhC[row * units + j] = tc;
+            saved.gates[xo + j] = i;
+            saved.gates[xo + k1] = f;
+            saved.gates[xo + k2] = g;
+            saved.gates[xo + k3] = o;
+          }
+        }
+      }
+      writeSequenceStep(sequence, h, layout, s);
+    }
+    return { last: h, saved };
+  },
+
+  backward({
+    layout,
+    saved,
+    recurrentT,
+    activation,
+    dLast,
+    dSequence,
+  }: CellBackwardArgs<LstmSaved>) {
+    const { batch, time, units, active } = layout;
+    const width = 4 * units;
+    const [uT] = recurrentT;
+    if (uT === undefined) throw new Error('lstm needs one recurrent product');
+    const { hPrev, cPrev, tanhC, gates } = saved;
+    const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
+    const dc = new Float32Array(batch * units);
+    const dPre = new Float32Array(batch * time * width);
+    const dStep = new Float32Array(batch * width);
+    for (let s = time - 1; s >= 0; s--) {
+      const t = timeAt(layout, s);
+      addSequenceGradient(dh, dSequence, layout, s);
+      if (!anyActive(layout, t)) continue; // padding passes h and c (and their gradients) through
+      for (let b = 0; b < batch; b++) {
+        const row = b * time + t;
+        const so = b * width;
+        if (active !== null && active[row] === 0) {
+          dStep.fill(0, so, so + width);
+          continue;
+        }
+        const ho = b * units;
+        const xo = row * width;
+        const co = row * units;
+        for (let j = 0; j < units; j++) {
+          const k1 = j + units;
+          const k2 = k1 + units;
+          const k3 = k2 + units;
+          const i = gates[xo + j] as number;
+          const f = gates[xo + k1] as number;
+          const g = gates[xo + k2] as number;
+          const o = gates[xo + k3] as number;
+          const tc = tanhC[co + j] as number;
+          const dhj = dh[ho + j] as number;
+          const dcj = (dc[ho + j] as number) + dhj * o * (1 - tc * tc);
+          dc[ho + j] = dcj * f;
+          const di = dcj * g * gateSlope(activation, i);
+          const df = dcj * (cPrev[co + j] as number) * gateSlope(activation, f);
+          const dg = dcj * i * (1 - g * g);
+          const dO = dhj * tc * gateSlope(activation, o);
+          dPre[xo + j] = di;
+          dPre[xo + k1] = df;
+          dPre[xo + k2] = dg;
+          dPre[xo + k3] = dO;
+          dStep[so + j] = di;
+          dStep[so + k1] = df;
+          dStep[so + k2] = dg;
+          dStep[so + k3] = dO;
+        }
+      }
+      const back = uT.run(dStep, batch);
+      for (let b = 0; b < batch; b++) {
+        if (active !== null && active[b * time + t] === 0) continue;
+        dh.set(back.subarray(b * units, (b + 1) * units), b * units);
+      }
+    }
+    return { dPre, recurrentFactors: [{ left: hPrev, from: 0, to: width }] };
+  },
+};
