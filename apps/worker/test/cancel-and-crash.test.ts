@@ -1,16 +1,19 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  AG_NEWS_LABELS,
   cancellationChannel,
   cancellationKey,
   type TrainingJobData,
   type TrainingProgress,
   type TrainingResult,
 } from '@newscell/contracts';
-import { loadClassifier } from '@newscell/models';
+import { agNewsDirFromEnv, loadAgNews } from '@newscell/dataset';
+import { loadPredictor } from '@newscell/models';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
+import { waitFor } from './support/wait-for.js';
 
 /** A job long enough to interrupt: several epochs of a plain RNN on 1,600 rows. */
 const SLOW_JOB: TrainingJobData = {
@@ -19,20 +22,6 @@ const SLOW_JOB: TrainingJobData = {
   data: { trainPerClass: 400, testPerClass: 50 },
   tokenizer: { maxLength: 32 },
 };
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('cancel and crash (real Redis, real worker processes)', () => {
   let t: TestQueue;
@@ -69,6 +58,8 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
 
   it('resumes a job from its checkpoint after its worker is SIGKILLed, without redoing epochs', async () => {
     const first = await startWorker();
+    const stalled: string[] = [];
+    t.events.on('stalled', ({ jobId }) => stalled.push(jobId));
     const job = await t.queue.add('train', SLOW_JOB);
     await waitFor(
       'the first epoch to finish',
@@ -87,8 +78,32 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
     expect(
       logs.filter((l) => l.startsWith('resuming from the checkpoint after epoch')),
     ).toHaveLength(1);
-    const loaded = await loadClassifier(join(t.dir, 'models', result.modelId));
-    loaded.classifier.model.dispose();
+    // It came back through the stalled check (the same event the lock-renewal test must not see).
+    expect(stalled).toContain(String(job.id));
     expect(existsSync(join(t.dir, 'checkpoints', String(job.id)))).toBe(false);
+
+    // The resumed model is whole: it loads, classifies, and scores on the test rows what the job
+    // reported (the weights saved are the ones evaluated).
+    const predictor = await loadPredictor(join(t.dir, 'models', result.modelId));
+    try {
+      const { test } = await loadAgNews({
+        dir: agNewsDirFromEnv(),
+        validationFraction: 0.1,
+        seed: 42,
+        trainLimit: { perClass: SLOW_JOB.data?.trainPerClass ?? 0 },
+        testLimit: { perClass: SLOW_JOB.data?.testPerClass ?? 0 },
+      });
+      const predictions = predictor.predict(test.map((e) => e.text));
+      expect(predictions).toHaveLength(test.length);
+      for (const p of predictions.slice(0, 5)) {
+        expect(Object.keys(p.probabilities).sort()).toEqual([...AG_NEWS_LABELS].sort());
+        expect(Object.values(p.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+        expect(p.label).toBe(AG_NEWS_LABELS[p.labelIndex]);
+      }
+      const correct = predictions.filter((p, i) => p.labelIndex === test[i]?.label).length;
+      expect(correct / test.length).toBeCloseTo(result.accuracy, 6);
+    } finally {
+      predictor.dispose();
+    }
   }, 240_000);
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,20 +20,26 @@ export function testRedisUrl(): string {
   return url;
 }
 
+export interface TestQueueOptions {
+  /** @defaultValue the Redis of the Vitest global setup ({@link testRedisUrl}) */
+  redisUrl?: string;
+}
+
 /**
  * A training queue on its own random prefix with its own model and checkpoint folders, and a way
  * to start real worker processes on it; `close()` kills them and removes everything.
  */
-export async function openTestQueue() {
+export async function openTestQueue(options: TestQueueOptions = {}) {
+  const redisUrl = options.redisUrl ?? testRedisUrl();
   const prefix = `test-${randomUUID().slice(0, 8)}`;
   const dir = mkdtempSync(join(tmpdir(), 'newscell-worker-'));
-  const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue<TrainingJobData, TrainingResult>(TRAINING_QUEUE_NAME, {
     connection,
     prefix,
   });
   const events = new QueueEvents(TRAINING_QUEUE_NAME, {
-    connection: { url: testRedisUrl() },
+    connection: { url: redisUrl },
     prefix,
   });
   await events.waitUntilReady();
@@ -41,7 +47,7 @@ export async function openTestQueue() {
 
   const startWorker = async (env: Record<string, string> = {}) => {
     const worker = startWorkerProcess({
-      REDIS_URL: testRedisUrl(),
+      REDIS_URL: redisUrl,
       NEWSCELL_QUEUE_PREFIX: prefix,
       MODELS_DIR: join(dir, 'models'),
       CHECKPOINTS_DIR: join(dir, 'checkpoints'),
@@ -71,7 +77,9 @@ export async function openTestQueue() {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { prefix, dir, connection, queue, events, startWorker, killWorkers, close };
+  const modelIds = () => (existsSync(join(dir, 'models')) ? readdirSync(join(dir, 'models')) : []);
+
+  return { prefix, dir, connection, queue, events, startWorker, killWorkers, close, modelIds };
 }
 
 export type TestQueue = Awaited<ReturnType<typeof openTestQueue>>;

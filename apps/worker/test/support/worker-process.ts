@@ -12,6 +12,8 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves when a log line contains `text`, rejects after `timeoutMs`. */
   waitForOutput: (text: string, timeoutMs?: number) => Promise<void>;
+  /** The pino JSON lines logged so far whose `msg` is `message`. */
+  logEntries: (message: string) => Record<string, unknown>[];
 }
 
 /** Starts the compiled worker (`dist/main.js`) as its own process, as `npm start` does. */
@@ -51,5 +53,11 @@ export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
       listeners.add(check);
       check();
     });
-  return { child, output: () => output, exited, waitForOutput };
+  const logEntries = (message: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === message);
+  return { child, output: () => output, exited, waitForOutput, logEntries };
 }

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
+import { ensureRedis, type RedisHandle } from '@newscell/local-redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestQueue, type TestQueue } from './support/test-queue.js';
+import { waitFor } from './support/wait-for.js';
+
+const JOB: TrainingJobData = {
+  model: { cell: 'rnn', embeddingDim: 16, hiddenUnits: 16, bidirectional: false },
+  training: { epochs: 3, batchSize: 16, patience: 0 },
+  data: { trainPerClass: 200, testPerClass: 20 },
+  tokenizer: { maxLength: 24 },
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe('Redis restarted during a job (a dedicated Redis, append-only file on)', () => {
+  let dataDir: string;
+  let url: string;
+  let redis: RedisHandle | undefined;
+  let t: TestQueue;
+  // Its own server: stopping the shared one would break every other test file running meanwhile.
+  const startRedis = async () => {
+    redis = await ensureRedis({ url, dataDir, mode: 'attached', log: () => {} });
+    expect(redis.startedHere).toBe(true);
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'newscell-redis-restart-'));
+    url = `redis://127.0.0.1:${await freePort()}`;
+    await startRedis();
+    t = await openTestQueue({ redisUrl: url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('the job survives the restart and completes; the worker stays up', async () => {
+    const worker = await t.startWorker({
+      WORKER_LOCK_DURATION_MS: '15000',
+      WORKER_STALLED_INTERVAL_MS: '5000',
+    });
+    const job = await t.queue.add('train', JOB);
+    const progressOf = async () =>
+      ((await t.queue.getJob(String(job.id)))?.progress ?? {}) as Partial<TrainingProgress>;
+    await waitFor(
+      'training to start',
+      async () => ((await progressOf()).batch ?? 0) > 0 || undefined,
+    );
+
+    // SIGTERM: Redis writes its append-only file out before exiting, as on a clean restart.
+    await redis?.stop();
+    await worker.waitForOutput('redis connection error', 30_000);
+    // Stay away for a few seconds of training, so batches and progress updates hit the outage.
+    await new Promise((r) => setTimeout(r, 3000));
+    await startRedis();
+
+    await waitFor(
+      'the job to complete after the restart',
+      async () => ((await job.getState()) === 'completed' ? true : undefined),
+      180_000,
+    );
+    const done = await t.queue.getJob(String(job.id));
+    const result = done?.returnvalue as TrainingResult;
+    expect(result.epochs).toBe(3);
+    expect(t.modelIds()).toEqual([result.modelId]);
+    expect((done?.progress as TrainingProgress).history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(done?.attemptsMade).toBe(1);
+    expect(worker.child.exitCode).toBeNull();
+    expect(worker.child.signalCode).toBeNull();
+
+    // And it still takes work.
+    const next = await t.queue.add('train', {
+      model: { cell: 'bow', embeddingDim: 8 },
+      training: { epochs: 1 },
+      data: { trainPerClass: 30, testPerClass: 20 },
+      tokenizer: { maxLength: 16 },
+    });
+    await waitFor(
+      'the next job to complete',
+      async () => ((await next.getState()) === 'completed' ? true : undefined),
+      120_000,
+    );
+  }, 300_000);
+});

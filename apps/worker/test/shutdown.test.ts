@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
+import type { Job } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openTestQueue, type TestQueue } from './support/test-queue.js';
+import { waitFor } from './support/wait-for.js';
+
+/** Three epochs of a small RNN: long enough to stop in the middle of the second. */
+const JOB: TrainingJobData = {
+  model: { cell: 'rnn', embeddingDim: 16, hiddenUnits: 16, bidirectional: false },
+  training: { epochs: 3, batchSize: 16, patience: 0 },
+  data: { trainPerClass: 200, testPerClass: 20 },
+  tokenizer: { maxLength: 24 },
+};
+
+/** A job queued behind the active one: a stopping worker must leave it alone. */
+const SMALL_JOB: TrainingJobData = {
+  model: { cell: 'bow', embeddingDim: 8 },
+  training: { epochs: 1 },
+  data: { trainPerClass: 30, testPerClass: 20 },
+  tokenizer: { maxLength: 16 },
+};
+
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () => {
+  let t: TestQueue;
+  const startWorker = () =>
+    t.startWorker({
+      WORKER_LOCK_DURATION_MS: '5000',
+      WORKER_STALLED_INTERVAL_MS: '2000',
+      WORKER_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    });
+  const progressOf = async (job: Job) =>
+    ((await t.queue.getJob(String(job.id)))?.progress ?? {}) as Partial<TrainingProgress>;
+
+  /** Stops a worker with `signal` once `job` has finished its first epoch; returns the progress then. */
+  async function stopAfterFirstEpoch(signal: 'SIGTERM' | 'SIGINT') {
+    const worker = await startWorker();
+    const job = await t.queue.add('train', JOB);
+    await waitFor(
+      'the first epoch to finish',
+      async () => ((await progressOf(job)).history?.length ?? 0) >= 1 || undefined,
+    );
+    const behind = await t.queue.add('train', SMALL_JOB);
+    const sentAt = Date.now();
+    worker.child.kill(signal);
+    const exit = await worker.exited;
+    return { worker, job, behind, exit, stoppedInMs: Date.now() - sentAt };
+  }
+
+  beforeAll(async () => {
+    t = await openTestQueue();
+  });
+  afterEach(async () => {
+    await t.killWorkers();
+    await t.queue.obliterate({ force: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('SIGTERM: stops at a batch boundary, hands the job back, exits 0; the next worker resumes it', async () => {
+    const { worker, job, behind, exit, stoppedInMs } = await stopAfterFirstEpoch('SIGTERM');
+    expect(exit, worker.output()).toEqual({ code: 0, signal: null });
+    expect(stoppedInMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    expect(worker.output()).not.toContain('forcing close');
+
+    // Handed back, not failed, not stalled: waiting with its epoch checkpoint on disk.
+    expect(await job.getState()).toBe('waiting');
+    const handedBack = await t.queue.getJob(String(job.id));
+    expect(handedBack?.failedReason ?? null).toBeNull();
+    const { logs } = await t.queue.getJobLogs(String(job.id));
+    expect(logs).toContain('worker shutting down: job handed back to the queue');
+    expect(existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json'))).toBe(true);
+    // It stopped inside the second epoch, at a batch, rather than training the epoch out.
+    const stopped = handedBack?.progress as TrainingProgress;
+    expect(stopped.history.map((r) => r.epoch)).toEqual([1]);
+    expect(stopped.phase).toBe('training');
+    // A stopping worker takes nothing new.
+    expect(await behind.getState()).toBe('waiting');
+    expect((await t.queue.getJob(String(behind.id)))?.processedOn ?? null).toBeNull();
+    expect(t.modelIds()).toEqual([]);
+
+    await startWorker();
+    const result = (await job.waitUntilFinished(t.events, 180_000)) as TrainingResult;
+    expect(result.resumedFromEpoch).toBe(1);
+    expect(result.epochs).toBe(3);
+    const finished = await t.queue.getJob(String(job.id));
+    expect((finished?.progress as TrainingProgress).history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    const after = (await t.queue.getJobLogs(String(job.id))).logs;
+    expect(
+      after.filter((l) => l.startsWith('resuming from the checkpoint after epoch 1')),
+    ).toHaveLength(1);
+    await behind.waitUntilFinished(t.events, 120_000);
+    expect(existsSync(join(t.dir, 'checkpoints', String(job.id)))).toBe(false);
+    expect(t.modelIds()).toContain(result.modelId);
+  }, 300_000);
+
+  it('SIGINT hands the job back the same way', async () => {
+    const { worker, job, exit } = await stopAfterFirstEpoch('SIGINT');
+    expect(exit, worker.output()).toEqual({ code: 0, signal: null });
+    expect(await job.getState()).toBe('waiting');
+    const { logs } = await t.queue.getJobLogs(String(job.id));
+    expect(logs).toContain('worker shutting down: job handed back to the queue');
+    expect(existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json'))).toBe(true);
+  }, 180_000);
+});
