@@ -1,0 +1,73 @@
+/**
+ * ASSUMED SHAPES — issue 6 §1 (matched comparison runs) is not in the API or in
+ * packages/contracts yet. These are what the dashboard expects from `GET /v1/comparisons` and
+ * `GET /v1/comparisons/:id/disagreements`, modelled on @newscell/comparison's
+ * `pairwiseComparisons` and `disagreements` results. Replace with the contracts' types when they
+ * land; until then the guards below make a different shape show as "not readable", never as
+ * wrong numbers.
+ */
+export interface McNemarSummary {
+  n: number;
+  onlyA: number;
+  onlyB: number;
+  pValue: number;
+  winner: 'a' | 'b' | null;
+}
+
+export interface PairwiseResult {
+  a: string;
+  b: string;
+  combined: McNemarSummary;
+}
+
+export interface ComparisonRun {
+  id: string;
+  state: string;
+  cells: string[];
+  pairwise: PairwiseResult[];
+}
+
+export interface Disagreement {
+  index: number;
+  text: string;
+  label: string;
+  /** Predicted topic name per cell. */
+  predicted: Record<string, string>;
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function isPairwise(x: unknown): x is PairwiseResult {
+  if (!isRecord(x) || typeof x.a !== 'string' || typeof x.b !== 'string') return false;
+  const c = x.combined;
+  return (
+    isRecord(c) &&
+    typeof c.pValue === 'number' &&
+    typeof c.onlyA === 'number' &&
+    typeof c.onlyB === 'number' &&
+    (c.winner === 'a' || c.winner === 'b' || c.winner === null)
+  );
+}
+
+export function isComparisonRun(x: unknown): x is ComparisonRun {
+  return (
+    isRecord(x) &&
+    typeof x.id === 'string' &&
+    typeof x.state === 'string' &&
+    Array.isArray(x.cells) &&
+    x.cells.every((c) => typeof c === 'string') &&
+    Array.isArray(x.pairwise) &&
+    x.pairwise.every(isPairwise)
+  );
+}
+
+export function isDisagreement(x: unknown): x is Disagreement {
+  return (
+    isRecord(x) &&
+    typeof x.index === 'number' &&
+    typeof x.text === 'string' &&
+    typeof x.label === 'string' &&
+    isRecord(x.predicted)
+  );
+}
