@@ -1,0 +1,21 @@
+export { TRAINING_DEFAULTS } from './defaults.js';
+export {
+  type CacheKind,
+  type CacheOutcome,
+  type CacheStats,
+  cacheKey,
+  PipelineCache,
+  type PipelineCacheOptions,
+} from './pipeline-cache.js';
+export {
+  type ResolvedEmbeddingSource,
+  type ResolvedTrainingSpec,
+  resolveTrainingSpec,
+} from './resolve-training-spec.js';
+export {
+  defaultModelId,
+  type RunTrainingContext,
+  runTraining,
+  type StageTimings,
+  type TrainingRun,
+} from './run-training.js';

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadClassifier } from '@newscell/models';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PipelineCache } from '../src/pipeline-cache.js';
+import { runTraining } from '../src/run-training.js';
+import { removeTempDirs, tempDir, writeAgNewsFixture } from './support/agnews-fixture.js';
+
+const tiny = (overrides: Record<string, unknown> = {}) => ({
+  model: { cell: 'bow', embeddingDim: 8 },
+  training: { epochs: 1, batchSize: 16 },
+  ...overrides,
+});
+
+describe('runTraining on a tiny AG News folder', () => {
+  let agNewsDir: string;
+  let modelsDir: string;
+
+  beforeAll(async () => {
+    agNewsDir = await writeAgNewsFixture();
+    modelsDir = await tempDir();
+  });
+  afterAll(removeTempDirs);
+
+  it('trains, evaluates and saves a model whose metrics hold the resolved spec', async () => {
+    const phases: string[] = [];
+    const epochs: number[] = [];
+    const run = await runTraining(tiny({ training: { epochs: 2, batchSize: 16 } }), {
+      modelsDir,
+      modelId: 'bow-first',
+      agNewsDir,
+      onPhase: (p) => {
+        phases.push(p);
+      },
+      onEpoch: (_e, record) => {
+        epochs.push(record.epoch);
+      },
+    });
+    expect(phases).toEqual([
+      'loading',
+      'vocabulary',
+      'embeddings',
+      'training',
+      'evaluating',
+      'saving',
+    ]);
+    expect(epochs).toEqual([1, 2]);
+    expect(run.result).toMatchObject({ modelId: 'bow-first', cell: 'bow', epochs: 2 });
+    expect(run.result.accuracy).toBeGreaterThan(0.5);
+    expect(run.history).toHaveLength(2);
+    const metrics = JSON.parse(await readFile(join(run.modelDir, 'metrics.json'), 'utf8'));
+    expect(metrics.spec).toEqual(run.spec);
+    expect(metrics.spec.training.epochs).toBe(2);
+    expect(metrics.spec.tokenizer.maxLength).toBeGreaterThan(0);
+    const loaded = await loadClassifier(run.modelDir);
+    expect(loaded.manifest.id).toBe('bow-first');
+    loaded.classifier.model.dispose();
+  });
+
+  it('skips data and vocabulary work on a second run with the same data options, and says so', async () => {
+    const cache = new PipelineCache();
+    const logs: string[][] = [[], [], [], []];
+    const runWith = (i: number, spec: Record<string, unknown>) =>
+      runTraining(spec, {
+        modelsDir,
+        agNewsDir,
+        cache,
+        log: (line) => {
+          logs[i]?.push(line);
+        },
+      });
+    const first = await runWith(0, tiny());
+    // Only model settings differ: data and vocabulary come from the cache.
+    const second = await runWith(1, tiny({ model: { cell: 'bow', embeddingDim: 4 } }));
+    // A tokenizer option differs: the data is reused, the vocabulary is built again.
+    const third = await runWith(2, tiny({ tokenizer: { minFrequency: 3 } }));
+    // A data option differs: nothing is reused.
+    const fourth = await runWith(3, tiny({ data: { seed: 7 } }));
+
+    expect(first.cache).toEqual({ dataset: false, vocabulary: false, embeddings: null });
+    expect(second.cache).toEqual({ dataset: true, vocabulary: true, embeddings: null });
+    expect(third.cache).toEqual({ dataset: true, vocabulary: false, embeddings: null });
+    expect(fourth.cache).toEqual({ dataset: false, vocabulary: false, embeddings: null });
+    expect(logs[1]?.join('\n')).toMatch(
+      /vocabulary: \d+ tokens .*cache hit [0-9a-f]{12}: [\d.]+ s instead of [\d.]+ s/,
+    );
+    expect(logs[1]?.join('\n')).toMatch(/data: .*cache hit/);
+    expect(logs[0]?.join('\n')).toMatch(/vocabulary: .*cache miss/);
+    expect(second.timings.vocabulary).toBeLessThanOrEqual(first.timings.vocabulary);
+    expect(cache.stats).toMatchObject({ hits: 3, misses: 5 });
+  });
+
+  it('reuses skip-gram embeddings for the same vocabulary and settings', async () => {
+    const cache = new PipelineCache();
+    const spec = tiny({ embeddings: { source: 'skipgram', epochs: 1 } });
+    const first = await runTraining(spec, { modelsDir, agNewsDir, cache });
+    const again = await runTraining(spec, { modelsDir, agNewsDir, cache });
+    const otherDim = await runTraining(
+      tiny({
+        embeddings: { source: 'skipgram', epochs: 1 },
+        model: { cell: 'bow', embeddingDim: 6 },
+      }),
+      { modelsDir, agNewsDir, cache },
+    );
+    expect(first.cache.embeddings).toBe(false);
+    expect(again.cache.embeddings).toBe(true);
+    expect(otherDim.cache.embeddings).toBe(false);
+  });
+
+  it('stops when aborted, keeps the checkpoint, and a second run resumes after the finished epoch', async () => {
+    const checkpointDir = join(await tempDir(), 'job-1');
+    const abort = new AbortController();
+    const spec = tiny({ training: { epochs: 2, batchSize: 16, patience: 0 } });
+    await expect(
+      runTraining(spec, {
+        modelsDir,
+        modelId: 'bow-resumed',
+        agNewsDir,
+        checkpointDir,
+        signal: abort.signal,
+        onEpoch: () => abort.abort('test stop'),
+      }),
+    ).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
+    expect(existsSync(checkpointDir)).toBe(true);
+    expect(existsSync(join(modelsDir, 'bow-resumed'))).toBe(false);
+
+    const trained: number[] = [];
+    const logs: string[] = [];
+    const resumed = await runTraining(spec, {
+      modelsDir,
+      modelId: 'bow-resumed',
+      agNewsDir,
+      checkpointDir,
+      onEpoch: (e) => {
+        trained.push(e.epoch);
+      },
+      log: (line) => {
+        logs.push(line);
+      },
+    });
+    expect(resumed.result.resumedFromEpoch).toBe(1);
+    expect(trained).toEqual([2]);
+    expect(logs).toContain('resuming from the checkpoint after epoch 1');
+    expect(existsSync(checkpointDir)).toBe(false);
+  });
+
+  it('rejects a bad spec before reading any data', async () => {
+    await expect(
+      runTraining(
+        { model: { cell: 'bow', pooling: 'last' } },
+        { modelsDir, agNewsDir: '/nonexistent' },
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+  });
+});
