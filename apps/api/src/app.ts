@@ -4,6 +4,7 @@ import type { ApiConfig } from './config.js';
 import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
 import { loggerOptions } from './logger.js';
 import metrics from './plugins/app/metrics.js';
+import modelServing from './plugins/app/model-serving.js';
 import trainingQueue from './plugins/app/training-queue.js';
 import auth from './plugins/external/auth.js';
 import bullBoard from './plugins/external/bull-board.js';
@@ -12,8 +13,10 @@ import helmet from './plugins/external/helmet.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
 import { requestIdFor } from './request-id.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { modelRoutes } from './routes/models/index.js';
 import { trainingJobRoutes } from './routes/training-jobs/index.js';
 import { formatValidationErrors, validatorCompiler } from './validation.js';
 
@@ -65,7 +68,11 @@ export async function buildApp(
   await app.register(swagger);
 
   await app.register(trainingQueue, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
-  await app.register(metrics, { queueCounts: () => app.trainingJobs.counts() });
+  await app.register(metrics, {
+    queueCounts: () => app.trainingJobs.counts(),
+    queueEvents: app.jobEvents.queueEvents,
+  });
+  await app.register(modelServing, { modelsDir: config.modelsDir, serving: config.serving });
 
   await app.register(healthRoutes, {
     redisReachable: deps.redisReachable,
@@ -73,7 +80,8 @@ export async function buildApp(
   });
   await app.register(metricsRoutes);
   await app.register(trainingJobRoutes, { sseHeartbeatMs: config.sseHeartbeatMs });
-  // Model, predict and compare routes (routes/models/, routes/compare/) join here.
+  await app.register(modelRoutes, { limits: config.limits });
+  await app.register(dashboardRoutes, { dir: config.dashboardDir });
   await app.register(bullBoard);
   return app;
 }

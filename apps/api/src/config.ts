@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUEUE_PREFIX, NewscellError, parseEnvironment } from '@newscell/contracts';
 import Type, { type Static } from 'typebox';
 
@@ -27,7 +28,16 @@ export const ApiEnvSchema = Type.Object({
   NEWSCELL_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   NEWSCELL_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   NEWSCELL_SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  NEWSCELL_MODEL_CACHE_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 4 }),
+  NEWSCELL_BATCH_WINDOW_MS: Type.Number({ minimum: 0, maximum: 1000, default: 2 }),
+  NEWSCELL_BATCH_MAX_TEXTS: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
+  NEWSCELL_DASHBOARD_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
+
+/** `apps/dashboard/dist` of this checkout (this file runs from `apps/api/dist/`). */
+export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
+  new URL('../../dashboard/dist', import.meta.url),
+);
 
 /** Shortest API key accepted: anything shorter is guessable. */
 export const MIN_API_KEY_LENGTH = 16;
@@ -54,6 +64,16 @@ export interface ApiConfig {
   };
   rateLimit: { max: number; windowMs: number };
   sseHeartbeatMs: number;
+  serving: {
+    /** Models kept loaded (least recently used unloaded beyond). */
+    cacheModels: number;
+    /** How long a predict request waits for others to share its model call. */
+    batchWindowMs: number;
+    /** Texts per model call. */
+    batchMaxTexts: number;
+  };
+  /** Static files served at `/` (the dashboard build). */
+  dashboardDir: string;
 }
 
 /**
@@ -92,6 +112,15 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     },
     rateLimit: { max: e.NEWSCELL_RATE_LIMIT_MAX, windowMs: e.NEWSCELL_RATE_LIMIT_WINDOW_MS },
     sseHeartbeatMs: e.NEWSCELL_SSE_HEARTBEAT_MS,
+    serving: {
+      cacheModels: e.NEWSCELL_MODEL_CACHE_SIZE,
+      batchWindowMs: e.NEWSCELL_BATCH_WINDOW_MS,
+      batchMaxTexts: e.NEWSCELL_BATCH_MAX_TEXTS,
+    },
+    dashboardDir:
+      e.NEWSCELL_DASHBOARD_DIR === undefined
+        ? DEFAULT_DASHBOARD_DIR
+        : resolve(e.NEWSCELL_DASHBOARD_DIR),
   };
 }
 

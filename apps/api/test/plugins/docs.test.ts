@@ -36,14 +36,23 @@ describe('/docs', () => {
       Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
     );
     expect(routes.map((r) => r.route).sort()).toEqual([
+      'DELETE /v1/aliases/{name}',
+      'DELETE /v1/models/{id}',
       'DELETE /v1/training-jobs/{id}',
       'GET /healthz',
       'GET /metrics',
       'GET /readyz',
+      'GET /v1/aliases',
+      'GET /v1/compare',
+      'GET /v1/models',
+      'GET /v1/models/{id}',
       'GET /v1/training-jobs',
       'GET /v1/training-jobs/{id}',
       'GET /v1/training-jobs/{id}/events',
+      'POST /v1/models/{id}/predict',
+      'POST /v1/predict',
       'POST /v1/training-jobs',
+      'PUT /v1/aliases/{name}',
     ]);
     for (const { route, op } of routes) {
       const ok = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
@@ -75,6 +84,33 @@ describe('/docs', () => {
     expect(list?.parameters?.map((p) => p.name)).toEqual([
       'state',
       'cell',
+      'limit',
+      'offset',
+      'cursor',
+    ]);
+    const predict = doc.paths['/v1/models/{id}/predict']?.post;
+    const predictBody = predict?.requestBody?.content['application/json'] as
+      | { examples?: Record<string, { value: unknown }> }
+      | undefined;
+    expect(Object.values(predictBody?.examples ?? {}).map((e) => e.value)).toEqual([
+      { text: 'Stocks rally as the central bank holds rates' },
+      { texts: ['Federer wins in straight sets', 'New chip doubles battery life'] },
+    ]);
+    expect(predict?.responses['200']?.content?.['application/json']?.example).toMatchObject({
+      modelId: 'lstm-42',
+      predictions: [{ label: 'Business', labelIndex: 2 }],
+    });
+    expect(Object.keys(predict?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '401', '404', '409', '413', '429']),
+    );
+    const compare = doc.paths['/v1/compare']?.get;
+    expect(compare?.responses['200']?.content?.['application/json']?.example).toMatchObject({
+      bestModelId: 'lstm-42',
+    });
+    const models = doc.paths['/v1/models']?.get;
+    expect(models?.parameters?.map((p) => p.name)).toEqual([
+      'cell',
+      'sort',
       'limit',
       'offset',
       'cursor',

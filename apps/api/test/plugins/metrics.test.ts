@@ -45,11 +45,11 @@ it('reads queue depth by state at scrape time', async () => {
 it('lets later code register its own metrics on the app registry', async () => {
   const { Counter } = await import('prom-client');
   const predictions = new Counter({
-    name: 'newscell_predictions_total',
+    name: 'newscell_test_extra_total',
     help: 'predictions by model and label',
     labelNames: ['model', 'label'],
     registers: [t.app.metrics.registry],
   });
   predictions.inc({ model: 'gru-1', label: 'Sports' });
-  expect(await scrape()).toContain('newscell_predictions_total{model="gru-1",label="Sports"} 1');
+  expect(await scrape()).toContain('newscell_test_extra_total{model="gru-1",label="Sports"} 1');
 });

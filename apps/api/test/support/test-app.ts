@@ -48,6 +48,8 @@ export async function testApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
     REDIS_URL: redisUrl(),
     NEWSCELL_QUEUE_PREFIX: prefix,
     MODELS_DIR: modelsDir,
+    // Never the checkout's real dashboard build: tests must not depend on whether it exists.
+    NEWSCELL_DASHBOARD_DIR: join(modelsDir, 'no-dashboard'),
     LOG_LEVEL: 'info',
     NEWSCELL_ADMIN_KEYS: ADMIN_KEY,
     NEWSCELL_READ_KEYS: READ_KEY,

@@ -1,3 +1,4 @@
+import type { QueueEvents } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -18,6 +19,8 @@ declare module 'fastify' {
 export interface MetricsOptions {
   /** Jobs per BullMQ state, read at each scrape. */
   queueCounts: () => Promise<Record<string, number>>;
+  /** Completed jobs are observed into the training-duration histogram. */
+  queueEvents?: QueueEvents;
 }
 
 /**
@@ -49,6 +52,23 @@ async function metrics(app: FastifyInstance, options: MetricsOptions): Promise<v
         app.log.warn({ err }, 'queue depth unavailable for /metrics');
       }
     },
+  });
+  const trainingDuration = new Histogram({
+    name: 'newscell_training_duration_seconds',
+    help: 'Training time of completed jobs by cell (the worker-reported trainingSeconds), as this API process saw them complete',
+    labelNames: ['cell'] as const,
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600, 7200],
+    registers: [registry],
+  });
+  const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => {
+    const result = returnvalue as { cell?: unknown; trainingSeconds?: unknown } | null;
+    if (typeof result?.cell === 'string' && typeof result.trainingSeconds === 'number') {
+      trainingDuration.observe({ cell: result.cell }, result.trainingSeconds);
+    }
+  };
+  options.queueEvents?.on('completed', onCompleted);
+  app.addHook('onClose', async () => {
+    options.queueEvents?.off('completed', onCompleted);
   });
   app.decorate('metrics', { registry, httpRequestDuration });
   app.addHook('onResponse', async (request, reply) => {

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Alias, NewscellError } from '@newscell/contracts';
+
+/** File of the registry that holds the aliases. */
+export const ALIASES_JSON = 'aliases.json';
+
+interface AliasFile {
+  aliases: Record<string, { modelId: string; updated: string }>;
+}
+
+/**
+ * Aliases (stable names for models, `default` above all) in `<registry>/aliases.json`, next to
+ * the models they name, so every API process sharing the registry sees the same ones. Each change
+ * rewrites the file through a temp sibling and a rename; changes within one process are
+ * serialised. Two processes changing aliases at the same instant: the last rename wins.
+ */
+export class AliasStore {
+  readonly file: string;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dir: string) {
+    this.file = join(dir, ALIASES_JSON);
+  }
+
+  async list(): Promise<Alias[]> {
+    const { aliases } = await this.#read();
+    return Object.entries(aliases)
+      .map(([name, a]) => ({ name, modelId: a.modelId, updated: a.updated }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async get(name: string): Promise<Alias | null> {
+    return (await this.list()).find((a) => a.name === name) ?? null;
+  }
+
+  /** Points `name` at `modelId` (the caller checks the model exists). */
+  set(name: string, modelId: string, now = new Date()): Promise<Alias> {
+    return this.#change((file) => {
+      file.aliases[name] = { modelId, updated: now.toISOString() };
+      return { name, modelId, updated: now.toISOString() };
+    });
+  }
+
+  /** Removes an alias and returns what it was; `NOT_FOUND` when there is none of that name. */
+  remove(name: string): Promise<Alias> {
+    return this.#change((file) => {
+      const alias = file.aliases[name];
+      if (alias === undefined) {
+        throw new NewscellError('NOT_FOUND', `No alias named ${name}`, { details: { name } });
+      }
+      delete file.aliases[name];
+      return { name, ...alias };
+    });
+  }
+
+  #change<T>(edit: (file: AliasFile) => T): Promise<T> {
+    const run = this.#queue.then(async () => {
+      const file = await this.#read();
+      const result = edit(file);
+      await mkdir(this.dir, { recursive: true });
+      const temp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+      try {
+        await writeFile(temp, `${JSON.stringify(file, null, 1)}\n`);
+        await rename(temp, this.file);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+      return result;
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #read(): Promise<AliasFile> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { aliases: {} };
+      throw error;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new NewscellError(
+        'INTERNAL',
+        `${this.file} is not valid JSON (${(error as Error).message}); fix or remove it`,
+        { details: { file: this.file } },
+      );
+    }
+    const aliases = (value as Partial<AliasFile> | null)?.aliases;
+    if (aliases === null || typeof aliases !== 'object') {
+      throw new NewscellError('INTERNAL', `${this.file} has no "aliases" object`, {
+        details: { file: this.file },
+      });
+    }
+    return { aliases };
+  }
+}

@@ -1,0 +1,171 @@
+import {
+  type Alias,
+  type CompareResponse,
+  type ListModelsQuery,
+  type ModelDetail,
+  type ModelList,
+  type ModelSummary,
+  NewscellError,
+  type PredictResponse,
+} from '@newscell/contracts';
+import type { AliasStore } from './alias-store.js';
+import { bestByAccuracy, compareCells } from './compare-cells.js';
+import type { ModelRecord, ModelRegistry } from './model-registry.js';
+import { toModelSummary, toModelTraining } from './model-registry.js';
+import type { PredictionBatcher } from './prediction-batcher.js';
+import type { PredictorCache } from './predictor-cache.js';
+
+/** The alias `POST /v1/predict` answers with, when it is set. */
+export const DEFAULT_ALIAS = 'default';
+
+export interface ModelServiceParts {
+  registry: ModelRegistry;
+  aliases: AliasStore;
+  predictors: PredictorCache;
+  batcher: PredictionBatcher;
+}
+
+/** What the model, alias, predict and compare routes do, over the registry on disk. */
+export class ModelService {
+  constructor(private readonly parts: ModelServiceParts) {}
+
+  /** Models filtered by cell, sorted (accuracy: best first; created: newest first), one page. */
+  async list(query: ListModelsQuery): Promise<ModelList> {
+    let items = await this.summaries();
+    if (query.cell !== undefined) items = items.filter((m) => m.cell === query.cell);
+    items.sort(query.sort === 'accuracy' ? byAccuracy : byCreated);
+    let start = query.offset;
+    if (query.cursor !== undefined) {
+      const at = items.findIndex((m) => m.id === query.cursor);
+      if (at === -1) {
+        throw new NewscellError(
+          'INVALID_ARGUMENT',
+          `cursor ${query.cursor} is not a model of this listing (deleted, or from another filter)`,
+          { details: { field: 'cursor', value: query.cursor } },
+        );
+      }
+      start = at + 1 + query.offset;
+    }
+    const page = items.slice(start, start + query.limit);
+    const more = start + query.limit < items.length;
+    return { items: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null };
+  }
+
+  async detail(id: string): Promise<ModelDetail> {
+    const record = await this.parts.registry.get(id);
+    const [config, aliases] = await Promise.all([
+      this.parts.registry.config(id),
+      this.aliasesOf(id),
+    ]);
+    return {
+      ...toModelSummary(record, aliases),
+      config,
+      manifest: record.manifest,
+      test: record.metrics?.test ?? null,
+      training: toModelTraining(record),
+      data: record.metrics?.data ?? null,
+    };
+  }
+
+  /**
+   * Deletes a model and unloads it. A model an alias points at is refused (`MODEL_IN_USE`, 409,
+   * naming the aliases): deleting it would silently break every client of that alias.
+   */
+  async remove(id: string): Promise<void> {
+    await this.parts.registry.get(id);
+    const aliases = await this.aliasesOf(id);
+    if (aliases.length > 0) {
+      throw new NewscellError(
+        'MODEL_IN_USE',
+        `model ${id} is the target of alias ${aliases.join(', ')}: point ${aliases.length > 1 ? 'them' : 'it'} at another model (PUT /v1/aliases/:name) or delete ${aliases.length > 1 ? 'them' : 'it'} (DELETE /v1/aliases/:name) first`,
+        { details: { id, aliases } },
+      );
+    }
+    this.parts.predictors.evict(id);
+    await this.parts.registry.remove(id);
+  }
+
+  /** Predictions of model `id` for `texts`, batched with concurrent requests to the same model. */
+  async predict(id: string, texts: string[]): Promise<PredictResponse> {
+    await this.parts.registry.get(id);
+    const predictions = await this.parts.batcher.predict(id, texts);
+    return { modelId: id, predictions } as PredictResponse;
+  }
+
+  /**
+   * The model `POST /v1/predict` uses: alias `default` if set, else the best model by test
+   * accuracy. `MODEL_NOT_FOUND` (404) when the registry has no scored model, or when `default`
+   * points at a model that is gone.
+   */
+  async defaultModelId(): Promise<string> {
+    const alias = await this.parts.aliases.get(DEFAULT_ALIAS);
+    if (alias !== null) {
+      try {
+        await this.parts.registry.get(alias.modelId);
+      } catch (error) {
+        if ((error as NewscellError).code !== 'MODEL_NOT_FOUND') throw error;
+        throw new NewscellError(
+          'MODEL_NOT_FOUND',
+          `alias default points at model ${alias.modelId}, which is not in the registry: PUT /v1/aliases/default with another model`,
+          { details: { alias: DEFAULT_ALIAS, modelId: alias.modelId } },
+        );
+      }
+      return alias.modelId;
+    }
+    const best = bestByAccuracy(await this.summaries());
+    if (best === undefined) {
+      throw new NewscellError(
+        'MODEL_NOT_FOUND',
+        'no default model: the registry has no model with test metrics and alias default is not set; train one (POST /v1/training-jobs) or PUT /v1/aliases/default',
+        { details: { alias: DEFAULT_ALIAS } },
+      );
+    }
+    return best.id;
+  }
+
+  async listAliases(): Promise<Alias[]> {
+    return this.parts.aliases.list();
+  }
+
+  /** Points an alias at an existing model (`MODEL_NOT_FOUND` otherwise). */
+  async setAlias(name: string, modelId: string): Promise<Alias> {
+    await this.parts.registry.get(modelId);
+    return this.parts.aliases.set(name, modelId);
+  }
+
+  async removeAlias(name: string): Promise<Alias> {
+    return this.parts.aliases.remove(name);
+  }
+
+  async compare(): Promise<CompareResponse> {
+    return compareCells(await this.summaries());
+  }
+
+  async summaries(): Promise<ModelSummary[]> {
+    const [records, aliases] = await Promise.all([
+      this.parts.registry.list(),
+      this.parts.aliases.list(),
+    ]);
+    return records.map((r: ModelRecord) =>
+      toModelSummary(
+        r,
+        aliases.filter((a) => a.modelId === r.id).map((a) => a.name),
+      ),
+    );
+  }
+
+  private async aliasesOf(id: string): Promise<string[]> {
+    return (await this.parts.aliases.list()).filter((a) => a.modelId === id).map((a) => a.name);
+  }
+}
+
+function byCreated(a: ModelSummary, b: ModelSummary): number {
+  return b.created.localeCompare(a.created) || a.id.localeCompare(b.id);
+}
+
+function byAccuracy(a: ModelSummary, b: ModelSummary): number {
+  if (a.accuracy === b.accuracy) return byCreated(a, b);
+  if (a.accuracy === null) return 1;
+  if (b.accuracy === null) return -1;
+  return b.accuracy - a.accuracy;
+}

@@ -1,0 +1,202 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  buildClassifier,
+  type ClassifierModel,
+  initBackend,
+  saveClassifier,
+  TEXT_ENCODING,
+  trainClassifier,
+} from '@newscell/models';
+import { createTokenizer, Vocabulary } from '@newscell/tokenizer';
+
+/** Each topic owns a handful of words; texts mix them with shared filler words. */
+const TOPIC_WORDS = [
+  ['election', 'minister', 'troops', 'embassy', 'parliament', 'rebels'],
+  ['goal', 'match', 'coach', 'season', 'striker', 'tournament'],
+  ['shares', 'profit', 'earnings', 'investors', 'merger', 'revenue'],
+  ['software', 'chip', 'internet', 'researchers', 'browser', 'spacecraft'],
+];
+const FILLER = ['the', 'a', 'on', 'after', 'new', 'said', 'today', 'report'];
+
+/** Texts a fixture model classifies by their topic words, one per class in turn. */
+export const TOPIC_TEXTS = [
+  'minister meets rebels at the embassy',
+  'striker scores late goal in the match',
+  'investors cheer merger as profit rises',
+  'researchers release new browser software',
+];
+
+function topicTexts(n: number, seed: number): { texts: string[]; labels: number[] } {
+  let state = seed >>> 0;
+  const rand = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
+  const texts: string[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = i % 4;
+    const words: string[] = [];
+    for (let w = 0; w < 3 + Math.floor(rand() * 4); w++) {
+      words.push(rand() < 0.6 ? pick(TOPIC_WORDS[label] as string[]) : pick(FILLER));
+    }
+    texts.push(words.join(' '));
+    labels.push(label);
+  }
+  return { texts, labels };
+}
+
+const MAX_LENGTH = 8;
+interface Trained {
+  classifier: ClassifierModel;
+  vocabulary: Vocabulary;
+  tokenizerOptions: unknown;
+}
+const trained = new Map<string, Promise<Trained>>();
+
+/** One tiny trained classifier per cell per test process, shared by every fixture of that cell. */
+function trainedFor(cell: 'bow' | 'gru'): Promise<Trained> {
+  let t = trained.get(cell);
+  if (t === undefined) {
+    t = (async () => {
+      await initBackend({ log: () => {} });
+      const train = topicTexts(160, 1);
+      const tokenizer = createTokenizer();
+      const vocabulary = await Vocabulary.build(train.texts, { tokenizer });
+      const classifier = buildClassifier({
+        cell,
+        vocabSize: vocabulary.size,
+        embeddingDim: 8,
+        hiddenUnits: 4,
+        bidirectional: false,
+        maxLength: MAX_LENGTH,
+      });
+      const encode = (d: { texts: string[]; labels: number[] }) => ({
+        ids: vocabulary.encodeBatch(d.texts, { maxLength: MAX_LENGTH, ...TEXT_ENCODING }).ids,
+        labels: Int32Array.from(d.labels),
+      });
+      await trainClassifier({
+        classifier,
+        train: encode(train),
+        validation: encode(topicTexts(20, 2)),
+        options: { epochs: cell === 'bow' ? 8 : 3, batchSize: 16, learningRate: 0.05, patience: 0 },
+      });
+      return { classifier, vocabulary, tokenizerOptions: tokenizer.options };
+    })();
+    trained.set(cell, t);
+  }
+  return t;
+}
+
+export interface FixtureModel {
+  id: string;
+  cell: 'bow' | 'gru';
+  /** @defaultValue now */
+  created?: Date;
+  /** Test figures written to metrics.json; `null` writes no metrics.json at all. */
+  metrics?: {
+    accuracy: number;
+    macroF1: number;
+    trainingSeconds: number;
+    samplesPerSecond: number;
+    parameterCount: number;
+    msPerTextBatch1: number;
+    msPerTextBatch64: number;
+  } | null;
+}
+
+/**
+ * Writes a real model directory (trained weights, vocabulary, manifest) under `modelsDir`, with
+ * the worker's `metrics.json` shape holding the given figures, so list/compare results are known.
+ */
+export async function writeFixtureModel(modelsDir: string, spec: FixtureModel): Promise<string> {
+  const { classifier, vocabulary, tokenizerOptions } = await trainedFor(spec.cell);
+  const backend = await initBackend({ log: () => {} });
+  const m = spec.metrics === undefined ? defaultMetrics : spec.metrics;
+  const dir = join(modelsDir, spec.id);
+  await saveClassifier(dir, classifier, {
+    id: spec.id,
+    backend,
+    vocabularyHash: vocabulary.hash,
+    datasetSplitHash: 'fixture',
+    vocabulary: vocabulary.toJSON(),
+    tokenizerOptions,
+    ...(spec.created === undefined ? {} : { created: spec.created }),
+    metrics:
+      m === null
+        ? undefined
+        : {
+            cell: spec.cell,
+            parameterCount: m.parameterCount,
+            backend: { name: backend.name, version: backend.version },
+            test: {
+              n: 8,
+              accuracy: m.accuracy,
+              macroF1: m.macroF1,
+              logLoss: 0.5,
+              perClass: ['World', 'Sports', 'Business', 'Sci/Tech'].map((label) => ({
+                label,
+                precision: 1,
+                recall: 1,
+                f1: 1,
+                support: 2,
+              })),
+              confusionMatrix: [
+                [2, 0, 0, 0],
+                [0, 2, 0, 0],
+                [0, 0, 2, 0],
+                [0, 0, 0, 2],
+              ],
+            },
+            training: {
+              seconds: m.trainingSeconds,
+              samplesPerSecond: m.samplesPerSecond,
+              epochsCompleted: 2,
+              stopReason: 'completed',
+              bestEpoch: 2,
+              bestValidationLoss: 0.4,
+              history: [
+                { epoch: 1, loss: 1.2, accuracy: 0.5, samplesPerSecond: 900, seconds: 1 },
+                {
+                  epoch: 2,
+                  loss: 0.6,
+                  accuracy: 0.8,
+                  validationLoss: 0.4,
+                  validationAccuracy: 0.85,
+                  samplesPerSecond: 1000,
+                  seconds: 1,
+                },
+              ],
+            },
+            inference: {
+              msPerTextBatch1: m.msPerTextBatch1,
+              msPerTextBatch64: m.msPerTextBatch64,
+              runs: 5,
+            },
+            job: { id: `job-${spec.id}`, name: `fixture ${spec.id}`, tags: ['fixture'] },
+            data: { source: 'fixture' },
+          },
+  });
+  return dir;
+}
+
+const defaultMetrics = {
+  accuracy: 0.9,
+  macroF1: 0.89,
+  trainingSeconds: 10,
+  samplesPerSecond: 1000,
+  parameterCount: 500,
+  msPerTextBatch1: 1,
+  msPerTextBatch64: 0.1,
+};
+
+/** Breaks a model's weights in place (same size, different bytes): the manifest check fails. */
+export async function corruptWeights(modelDir: string): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const file = join(modelDir, 'weights.bin');
+  const bytes = await readFile(file);
+  bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+  await writeFile(file, bytes);
+}
