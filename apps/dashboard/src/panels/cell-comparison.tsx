@@ -195,39 +195,41 @@ export function CellComparison(props: {
         />
         <Chart name="parameters" label="Mean parameter count per cell type" option={parameters} />
       </div>
-      <table class="summary" data-table="cells">
-        <caption>Per cell: mean ± standard deviation over its models</caption>
-        <thead>
-          <tr>
-            <th scope="col">Cell</th>
-            <th scope="col">Models</th>
-            <th scope="col">Accuracy</th>
-            <th scope="col">Macro-F1</th>
-            <th scope="col">Training time</th>
-            <th scope="col">Parameters</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stats.map((s) => (
-            <tr key={s.cell} data-cell={s.cell}>
-              <th scope="row">{s.cell}</th>
-              <td>{s.models}</td>
-              <td data-col="accuracy">
-                {percent(s.accuracy.mean)}
-                {s.accuracy.sd === null ? '' : ` ± ${percent(s.accuracy.sd)}`}
-              </td>
-              <td data-col="macroF1">
-                {percent(s.macroF1.mean)}
-                {s.macroF1.sd === null ? '' : ` ± ${percent(s.macroF1.sd)}`}
-              </td>
-              <td>
-                {s.trainingSeconds.mean === null ? '—' : `${s.trainingSeconds.mean.toFixed(1)} s`}
-              </td>
-              <td>{count(s.parameterCount.mean)}</td>
+      <div class="table-scroll">
+        <table class="summary" data-table="cells">
+          <caption>Per cell: mean ± standard deviation over its models</caption>
+          <thead>
+            <tr>
+              <th scope="col">Cell</th>
+              <th scope="col">Models</th>
+              <th scope="col">Accuracy</th>
+              <th scope="col">Macro-F1</th>
+              <th scope="col">Training time</th>
+              <th scope="col">Parameters</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {stats.map((s) => (
+              <tr key={s.cell} data-cell={s.cell}>
+                <th scope="row">{s.cell}</th>
+                <td>{s.models}</td>
+                <td data-col="accuracy">
+                  {percent(s.accuracy.mean)}
+                  {s.accuracy.sd === null ? '' : ` ± ${percent(s.accuracy.sd)}`}
+                </td>
+                <td data-col="macroF1">
+                  {percent(s.macroF1.mean)}
+                  {s.macroF1.sd === null ? '' : ` ± ${percent(s.macroF1.sd)}`}
+                </td>
+                <td>
+                  {s.trainingSeconds.mean === null ? '—' : `${s.trainingSeconds.mean.toFixed(1)} s`}
+                </td>
+                <td>{count(s.parameterCount.mean)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

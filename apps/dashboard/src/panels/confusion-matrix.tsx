@@ -77,31 +77,33 @@ export function ConfusionMatrix(props: { models: ModelDetail[] }) {
             option={heatmap}
             height={300}
           />
-          <table class="summary" data-table="per-class">
-            <caption>
-              {detail.id}: {detail.test.n.toLocaleString('en-US')} test rows
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Class</th>
-                <th scope="col">Precision</th>
-                <th scope="col">Recall</th>
-                <th scope="col">F1</th>
-                <th scope="col">Rows</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.test.perClass.map((c) => (
-                <tr key={c.label}>
-                  <th scope="row">{c.label}</th>
-                  <td>{percent(c.precision)}</td>
-                  <td>{percent(c.recall)}</td>
-                  <td>{percent(c.f1)}</td>
-                  <td>{c.support}</td>
+          <div class="table-scroll">
+            <table class="summary" data-table="per-class">
+              <caption>
+                {detail.id}: {detail.test.n.toLocaleString('en-US')} test rows
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Class</th>
+                  <th scope="col">Precision</th>
+                  <th scope="col">Recall</th>
+                  <th scope="col">F1</th>
+                  <th scope="col">Rows</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {detail.test.perClass.map((c) => (
+                  <tr key={c.label}>
+                    <th scope="row">{c.label}</th>
+                    <td>{percent(c.precision)}</td>
+                    <td>{percent(c.recall)}</td>
+                    <td>{percent(c.f1)}</td>
+                    <td>{c.support}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       )}
     </div>
