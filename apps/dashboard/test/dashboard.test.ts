@@ -5,12 +5,7 @@ import type { ModelSummary, PredictResponse } from '@newscell/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, percent } from '../src/model/format.js';
-import {
-  launchChromium,
-  serveDistIfApiDoesNot,
-  type WatchedPage,
-  watchedPage,
-} from './support/browser.js';
+import { launchChromium, type WatchedPage, watchedPage } from './support/browser.js';
 import { ADMIN_KEY, type DashboardStack, startDashboardStack } from './support/dashboard-stack.js';
 import { type FixtureModel, writeFixtureModels } from './support/fixture-models.js';
 
@@ -32,7 +27,6 @@ async function openDashboard(width: number, height: number): Promise<Page> {
     apiKey: ADMIN_KEY,
   });
   pages.push(watched);
-  await serveDistIfApiDoesNot(watched.page, stack.origin);
   await watched.page.goto(`${stack.origin}/`);
   return watched.page;
 }
@@ -71,6 +65,21 @@ afterAll(async () => {
 });
 
 describe('dashboard in Chromium against the real API', () => {
+  it("is served by the API at / with its hashed assets, under the API's content security policy", async () => {
+    const page = await fetch(`${stack.origin}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      const response = await fetch(`${stack.origin}/${asset}`);
+      expect(response.status, asset).toBe(200);
+      await response.body?.cancel();
+    }
+  });
+
   it('asks for a key in words when the API wants one, and loads with it', async () => {
     const watched = await watchedPage(browser, {
       width: 1280,
@@ -79,7 +88,6 @@ describe('dashboard in Chromium against the real API', () => {
     });
     pages.push(watched);
     const { page } = watched;
-    await serveDistIfApiDoesNot(page, stack.origin);
     await page.goto(`${stack.origin}/`);
     await expect
       .poll(() => page.locator('#models .error').textContent())

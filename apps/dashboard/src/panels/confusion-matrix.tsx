@@ -14,7 +14,7 @@ function option(detail: ModelDetail): EChartsCoreOption {
   );
   const max = Math.max(1, ...cells.map((c) => c[2] ?? 0));
   return {
-    grid: { left: 80, right: 16, top: 16, bottom: 64 },
+    grid: { left: 84, right: 16, top: 16, bottom: 48 },
     tooltip: {
       formatter: (p: { value: number[] }) =>
         `true ${labels[p.value[1] ?? 0]}, predicted ${labels[p.value[0] ?? 0]}: ${p.value[2]}`,
@@ -22,11 +22,18 @@ function option(detail: ModelDetail): EChartsCoreOption {
     xAxis: {
       type: 'category',
       data: labels,
-      name: 'predicted',
+      name: 'predicted class',
       nameLocation: 'middle',
-      nameGap: 40,
+      nameGap: 32,
     },
-    yAxis: { type: 'category', data: labels, name: 'true', inverse: true },
+    yAxis: {
+      type: 'category',
+      data: labels,
+      inverse: true,
+      name: 'true class',
+      nameLocation: 'middle',
+      nameGap: 64,
+    },
     visualMap: {
       min: 0,
       max,

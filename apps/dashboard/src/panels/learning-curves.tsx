@@ -34,8 +34,13 @@ export function jobCurve(job: TrainingJobView): Curve {
 function option(curves: Curve[], metric: 'loss' | 'valAccuracy'): EChartsCoreOption {
   const accuracy = metric === 'valAccuracy';
   return {
-    legend: { type: 'scroll', top: 0 },
-    grid: { left: 52, right: 16, top: 40, bottom: 36 },
+    title: {
+      text: accuracy ? 'Validation accuracy per epoch' : 'Training loss per epoch',
+      left: 0,
+      textStyle: { fontSize: 14 },
+    },
+    legend: { type: 'scroll', top: 24 },
+    grid: { left: 52, right: 16, top: 60, bottom: 36 },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v: number) => (accuracy ? percent(v) : v.toFixed(3)),

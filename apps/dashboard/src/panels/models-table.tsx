@@ -136,7 +136,12 @@ export function ModelsTable({ models, details, selected, onToggle }: ModelsTable
                 <td data-col="samplesPerSecond">{count(m.samplesPerSecond)}</td>
                 <td data-col="parameterCount">{count(m.parameterCount)}</td>
                 <td data-col="latency">{milliseconds(m.inference?.msPerTextBatch1)}</td>
-                <td data-col="created">{new Date(m.created).toLocaleString()}</td>
+                <td data-col="created">
+                  {new Date(m.created).toLocaleString(undefined, {
+                    dateStyle: 'short',
+                    timeStyle: 'short',
+                  })}
+                </td>
                 <td data-col="trainingRows">{count(trainingRows(details.get(m.id)))}</td>
               </tr>
             ))}

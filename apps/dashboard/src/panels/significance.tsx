@@ -74,9 +74,9 @@ function Disagreements(props: { run: ComparisonRun; pair: PairwiseResult }) {
       `/v1/comparisons/${encodeURIComponent(run.id)}/disagreements?${query}`,
     ).then(
       (body) => {
-        const list = Array.isArray(body.items) ? body.items : null;
+        const list = body.items;
         setItems(
-          list !== null && list.every(isDisagreement)
+          Array.isArray(list) && list.every(isDisagreement)
             ? { status: 'ready', value: list }
             : {
                 status: 'error',

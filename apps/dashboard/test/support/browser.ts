@@ -1,7 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { DIST_DIR } from './dashboard-stack.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -69,40 +66,4 @@ export async function watchedPage(
       foreignRequests.push(url);
   });
   return { page, errors, foreignRequests };
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-
-/**
- * Until the API serves the dashboard at `/` (apps/api registers @fastify/static on
- * apps/dashboard/dist), answer the page's own files from dist in the browser, and let every
- * `/v1/…` call through to the real API. Returns whether that stand-in was needed.
- */
-export async function serveDistIfApiDoesNot(page: Page, origin: string): Promise<boolean> {
-  const probe = await fetch(`${origin}/`);
-  await probe.body?.cancel();
-  if (probe.ok && (probe.headers.get('content-type') ?? '').includes('text/html')) return false;
-  await page.route(
-    (url) => url.origin === origin && !url.pathname.startsWith('/v1/'),
-    async (route) => {
-      const { pathname } = new URL(route.request().url());
-      const file = normalize(join(DIST_DIR, pathname === '/' ? 'index.html' : pathname));
-      if (!file.startsWith(DIST_DIR)) return route.fulfill({ status: 404 });
-      try {
-        const body = await readFile(file);
-        return route.fulfill({
-          status: 200,
-          body,
-          contentType: TYPES[extname(file)] ?? 'application/octet-stream',
-        });
-      } catch {
-        return route.fulfill({ status: 404, body: 'not found' });
-      }
-    },
-  );
-  return true;
 }

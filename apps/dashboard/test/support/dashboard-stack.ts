@@ -51,6 +51,8 @@ export async function startDashboardStack(): Promise<DashboardStack> {
     MODELS_DIR: modelsDir,
     LOG_LEVEL: 'warn',
     NEWSCELL_ADMIN_KEYS: ADMIN_KEY,
+    // The API serves the dashboard at `/` (@fastify/static): this build, not a copy.
+    NEWSCELL_DASHBOARD_DIR: DIST_DIR,
   });
   const app = await buildApp({ config, redisReachable: async () => true });
   await app.listen({ host: '127.0.0.1', port: 0 });
