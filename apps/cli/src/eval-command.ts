@@ -1,6 +1,7 @@
 import { readAgNewsSplit, resolveAgNewsDir, stratifiedSample } from '@newscell/dataset';
 import { type ClassificationMetrics, classificationMetrics, loadPredictor } from '@newscell/models';
 import type { Command } from 'commander';
+import { initBackendOnStderr } from './backend-on-stderr.js';
 import { resolveModelDir } from './model-registry.js';
 import { resolveModelsDir } from './models-dir.js';
 import { integerOption } from './option-parsers.js';
@@ -29,6 +30,7 @@ export function registerEvalCommand(program: Command): void {
 
 async function evalAction(model: string, flags: EvalFlags): Promise<void> {
   const dir = resolveModelDir(model, resolveModelsDir(flags.modelsDir));
+  await initBackendOnStderr();
   const predictor = await loadPredictor(dir);
   try {
     const { dir: agNewsDir } = await resolveAgNewsDir();

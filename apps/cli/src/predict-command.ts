@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { NewscellError } from '@newscell/contracts';
 import { loadPredictor } from '@newscell/models';
 import type { Command } from 'commander';
+import { initBackendOnStderr } from './backend-on-stderr.js';
 import { resolveModelDir } from './model-registry.js';
 import { resolveModelsDir } from './models-dir.js';
 import { textTable } from './text-table.js';
@@ -37,6 +38,7 @@ async function predictAction(model: string, given: string[], flags: PredictFlags
       'no text to classify: give texts as arguments or one per line on stdin',
     );
   }
+  await initBackendOnStderr();
   const predictor = await loadPredictor(dir);
   try {
     const predictions = predictor.predict(texts);

@@ -1,6 +1,7 @@
 import { CELL_TYPES, type TrainingJobData } from '@newscell/contracts';
 import { runTraining, type TrainingRun } from '@newscell/pipeline';
 import { type Command, Option } from 'commander';
+import { initBackendOnStderr } from './backend-on-stderr.js';
 import { resolveModelsDir } from './models-dir.js';
 import { integerOption, numberOption } from './option-parsers.js';
 import { percent, textTable } from './text-table.js';
@@ -88,6 +89,7 @@ export function registerTrainCommand(program: Command): void {
 
 async function trainAction(flags: TrainFlags): Promise<void> {
   const spec = trainingSpecFromFlags(flags);
+  await initBackendOnStderr();
   const progress = new TrainingProgress();
   const abort = new AbortController();
   const onSigint = () => abort.abort('interrupted (Ctrl-C)');

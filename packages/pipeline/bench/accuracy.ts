@@ -3,7 +3,8 @@
  * AGNEWS_DIR (validation split from it; epochs and early stopping decided on validation only),
  * scores it on the whole test.csv, writes JSON and prints a markdown table.
  *
- * Flags: --cells bow,rnn,lstm,gru   --out bench-results/accuracy.json
+ * Flags: --cells bow,rnn,lstm,gru (default: all)   --out <file> (default: bench-results/accuracy.json
+ * in this workspace)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -48,12 +49,15 @@ interface CellResult {
 const { values } = parseArgs({
   options: {
     cells: { type: 'string', default: CELL_TYPES.join(',') },
-    out: { type: 'string', default: 'bench-results/accuracy.json' },
+    out: { type: 'string' },
   },
 });
 const cells = parseCells(values.cells);
 // npm runs scripts in the workspace folder; a relative --out means where the user typed it.
-const out = resolve(process.env['INIT_CWD'] ?? process.cwd(), values.out);
+const out =
+  values.out === undefined
+    ? resolve('bench-results/accuracy.json')
+    : resolve(process.env['INIT_CWD'] ?? process.cwd(), values.out);
 const agNewsDir = agNewsDirFromEnv();
 const dataHash = await sha256Files([join(agNewsDir, 'train.csv'), join(agNewsDir, 'test.csv')]);
 const commit = gitCommit();
