@@ -89,48 +89,70 @@ export function fusedRecurrentSequence(
 
   if (!tf.engine().isTapeOn()) return forward(x, kernel, recurrentKernel, bias, false).value;
 
-  const op = tf.customGrad((xs, w, u, b) => {
-    const xs3 = xs as Tensor3D;
-    const w2 = w as Tensor2D;
-    const u2 = u as Tensor2D;
-    const { value, saved } = forward(xs3, w2, u2, b as Tensor1D, true);
-    const gradFunc = (dy: Tensor | Tensor[]) => {
+  const op = tf.customGrad((xs, w, u, b, save) => {
+    const { value, saved } = forward(
+      xs as Tensor3D,
+      w as Tensor2D,
+      u as Tensor2D,
+      b as Tensor1D,
+      true,
+    );
+    // The inputs must be saved, not captured: the caller's tidy may dispose x (e.g. after
+    // dropout) before the backward pass runs; saved tensors are kept alive by the tape.
+    (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, u as Tensor]);
+    const gradFunc = (dy: Tensor | Tensor[], kept: Tensor[]) => {
+      const [xs3, w2, u2] = kept as [Tensor3D, Tensor2D, Tensor2D];
       const dyValues = (Array.isArray(dy) ? (dy[0] as Tensor) : dy).dataSync() as Float32Array;
       const pieces = recurrentPieces(options.cell, u2, units);
-      const grads = cell.backward({
-        layout,
-        saved,
-        recurrentT: pieces.map((p) => new StepMatMul(p, true)),
-        activation,
-        dLast: returnSequences ? null : dyValues,
-        dSequence: returnSequences ? dyValues : null,
-      });
-      for (const p of pieces) if (p !== u2) p.dispose();
+      const recurrentT = pieces.map((p) => new StepMatMul(p, true));
+      let grads: ReturnType<typeof cell.backward>;
+      try {
+        grads = cell.backward({
+          layout,
+          saved,
+          recurrentT,
+          activation,
+          dLast: returnSequences ? null : dyValues,
+          dSequence: returnSequences ? dyValues : null,
+        });
+      } finally {
+        for (const m of recurrentT) m.dispose();
+        for (const p of pieces) if (p !== u2) p.dispose();
+      }
+      const rows = batch * time;
+      // Explicit transposes: wasm's matMul with transposeA/B is far slower (see StepMatMul).
       return tf.tidy(() => {
-        const dPre = tf.tensor2d(grads.dPre, [batch * time, width]);
-        const flatX = tf.reshape(xs3, [batch * time, features]);
-        const dx = tf.reshape(tf.matMul(dPre, w2, false, true), [batch, time, features]);
-        const dw = tf.matMul(flatX, dPre, true, false);
+        const dPre = tf.tensor2d(grads.dPre, [rows, width]);
+        const flatX = tf.reshape(xs3, [rows, features]);
+        const dx = tf.reshape(tf.matMul(dPre, tf.transpose(w2)), [batch, time, features]);
+        const dw = tf.matMul(tf.transpose(flatX), dPre);
         const du = tf.concat(
           grads.recurrentFactors.map((f) =>
             tf.matMul(
-              tf.tensor2d(f.left, [batch * time, units]),
+              tf.transpose(tf.tensor2d(f.left, [rows, units])),
               f.from === 0 && f.to === width
                 ? dPre
-                : tf.slice(dPre, [0, f.from], [-1, f.to - f.from]),
-              true,
-              false,
+                : tf.slice(dPre, [0, f.from], [rows, f.to - f.from]),
             ),
           ),
           1,
         );
-        const db = tf.sum(dPre, 0);
-        return [dx, dw, du, db];
+        return [dx, dw, du, tf.tensor1d(columnSums(grads.dPre, rows, width))];
       });
     };
     return { value, gradFunc };
   });
   return op(x, kernel, recurrentKernel, bias);
+}
+
+/** Sums of the columns of a row-major `rows × width` matrix (tf.sum over axis 0 is slow on wasm). */
+function columnSums(values: Float32Array, rows: number, width: number): Float32Array {
+  const sums = new Float64Array(width);
+  for (let r = 0; r < rows; r++) {
+    const o = r * width;
+    for (let j = 0; j < width; j++) sums[j] = (sums[j] as number) + (values[o + j] as number);
+  }
+  return Float32Array.from(sums);
 }
 
 /** The recurrent weight blocks one step multiplies by: GRU splits off the candidate's columns. */

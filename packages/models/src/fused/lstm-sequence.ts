@@ -5,7 +5,7 @@ import {
   type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
-import { anyActive, gate, gateSlope, tanh, timeAt } from './sequence-layout.js';
+import { anyActive, gateSlope, hardSigmoid, sigmoid, tanh, timeAt } from './sequence-layout.js';
 
 interface LstmSaved {
   /** `[batch·time, units]` each: the state before the step, `c` before it, `tanh(c)` after. */
@@ -36,6 +36,8 @@ export const lstmSequence: CellSequence<LstmSaved> = {
           gates: new Float32Array(rows * width),
         }
       : null;
+    const tanhC = saved?.tanhC ?? null;
+    const gates = saved?.gates ?? null;
     for (let s = 0; s < time; s++) {
       const t = timeAt(layout, s);
       if (!anyActive(layout, t)) {
@@ -46,40 +48,38 @@ export const lstmSequence: CellSequence<LstmSaved> = {
       for (let b = 0; b < batch; b++) {
         const row = b * time + t;
         const ho = b * units;
-        if (saved !== null) {
-          saved.hPrev.set(h.subarray(ho, ho + units), row * units);
-          saved.cPrev.set(c.subarray(ho, ho + units), row * units);
-        }
         if (active !== null && active[row] === 0) continue;
+        const po = row * units;
         const xo = row * width;
         const ro = b * width;
+        const hard = activation === 'hardSigmoid';
         for (let j = 0; j < units; j++) {
-          const i = gate(
-            activation,
-            (xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number),
-          );
           const k1 = j + units;
-          const f = gate(
-            activation,
-            (xw[xo + k1] as number) + (rec[ro + k1] as number) + (bias[k1] as number),
-          );
           const k2 = k1 + units;
-          const g = tanh((xw[xo + k2] as number) + (rec[ro + k2] as number) + (bias[k2] as number));
           const k3 = k2 + units;
-          const o = gate(
-            activation,
-            (xw[xo + k3] as number) + (rec[ro + k3] as number) + (bias[k3] as number),
-          );
-          const cNew = f * (c[ho + j] as number) + i * g;
+          const zi = (xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number);
+          const zf = (xw[xo + k1] as number) + (rec[ro + k1] as number) + (bias[k1] as number);
+          const zg = (xw[xo + k2] as number) + (rec[ro + k2] as number) + (bias[k2] as number);
+          const zo = (xw[xo + k3] as number) + (rec[ro + k3] as number) + (bias[k3] as number);
+          const i = hard ? hardSigmoid(zi) : sigmoid(zi);
+          const f = hard ? hardSigmoid(zf) : sigmoid(zf);
+          const o = hard ? hardSigmoid(zo) : sigmoid(zo);
+          const g = tanh(zg);
+          const cOld = c[ho + j] as number;
+          const cNew = f * cOld + i * g;
           const tc = tanh(cNew);
+          if (saved !== null) {
+            saved.hPrev[po + j] = h[ho + j] as number;
+            saved.cPrev[po + j] = cOld;
+          }
           c[ho + j] = cNew;
           h[ho + j] = o * tc;
-          if (saved !== null) {
-            saved.tanhC[row * units + j] = tc;
-            saved.gates[xo + j] = i;
-            saved.gates[xo + k1] = f;
-            saved.gates[xo + k2] = g;
-            saved.gates[xo + k3] = o;
+          if (tanhC !== null && gates !== null) {
+            tanhC[po + j] = tc;
+            gates[xo + j] = i;
+            gates[xo + k1] = f;
+            gates[xo + k2] = g;
+            gates[xo + k3] = o;
           }
         }
       }

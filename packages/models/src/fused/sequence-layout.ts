@@ -30,11 +30,18 @@ export function anyActive(layout: SequenceLayout, t: number): boolean {
 }
 
 export function gate(kind: GateActivation, x: number): number {
-  if (kind === 'hardSigmoid') {
-    const y = 0.2 * x + 0.5;
-    return y <= 0 ? 0 : Math.min(y, 1);
-  }
-  return 1 / (1 + Math.exp(-x));
+  return kind === 'hardSigmoid' ? hardSigmoid(x) : sigmoid(x);
+}
+
+/** tfjs-layers' `hardSigmoid`: `clip(0.2·x + 0.5, 0, 1)`. */
+export function hardSigmoid(x: number): number {
+  const y = 0.2 * x + 0.5;
+  return y <= 0 ? 0 : y >= 1 ? 1 : y;
+}
+
+/** The logistic function through the rational `tanh` below (no `Math.exp`, which is slow in V8). */
+export function sigmoid(x: number): number {
+  return 0.5 * tanh(0.5 * x) + 0.5;
 }
 
 /** Derivative of `gate` expressed through its output `y`. */
@@ -43,10 +50,25 @@ export function gateSlope(kind: GateActivation, y: number): number {
   return y * (1 - y);
 }
 
-/** tanh through one `Math.exp`: about 3× faster than `Math.tanh` in V8, exact to float32. */
+/**
+ * tanh as Eigen's float32 rational approximation (odd degree-13 over even degree-6 polynomial,
+ * clamped where tanh rounds to ±1 in float32): within 2.3e-7 of `Math.tanh`, and cheaper than
+ * it or than `Math.exp` in V8; this and the gates are most of the fused layers' JavaScript time.
+ */
 export function tanh(x: number): number {
-  if (x > 10) return 1;
-  if (x < -10) return -1;
-  const e = Math.exp(2 * x);
-  return (e - 1) / (e + 1);
+  if (x > 7.99881172180175781) return 1;
+  if (x < -7.99881172180175781) return -1;
+  const x2 = x * x;
+  let p = -2.76076847742355e-16;
+  p = p * x2 + 2.00018790482477e-13;
+  p = p * x2 - 8.60467152213735e-11;
+  p = p * x2 + 5.12229709037114e-8;
+  p = p * x2 + 1.48572235717979e-5;
+  p = p * x2 + 6.37261928875436e-4;
+  p = p * x2 + 4.89352455891786e-3;
+  let q = 1.19825839466702e-6;
+  q = q * x2 + 1.18534705686654e-4;
+  q = q * x2 + 2.268434632439e-3;
+  q = q * x2 + 4.89352518554385e-3;
+  return (x * p) / q;
 }

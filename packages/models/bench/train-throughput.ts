@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:train`: training samples/s and inference texts/s of the fused recurrent layers
+ * against tfjs-layers' own, in the same process, alternating which goes first each round so a
+ * noisy shared machine slows both alike. Also times one dense Adam step over the embedding table,
+ * to show what share of a training step it is. Prints a table and writes
+ * bench-results/train-throughput.json.
+ *
+ * Environment: BENCH_BACKEND (default wasm), BENCH_ROUNDS (default 2), BENCH_MODELS (comma list
+ * of the names below).
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type BackendName,
+  buildClassifier,
+  type ClassifierConfigInput,
+  initBackend,
+  measureInference,
+  trainClassifier,
+} from '@newscell/models';
+import * as tf from '@tensorflow/tfjs-core';
+
+type Implementation = 'layers' | 'fused';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const packageDir = path.resolve(here, '..', '..');
+const VOCAB = 20_000;
+const MAX_LENGTH = 48;
+const BATCH = 64;
+
+/** The issue's reference shape for each cell (dropout off, as in the PyTorch figures), then the default. */
+const reference = (cell: 'rnn' | 'lstm' | 'gru'): ClassifierConfigInput => ({
+  cell,
+  vocabSize: VOCAB,
+  embeddingDim: 64,
+  hiddenUnits: 128,
+  layers: 1,
+  bidirectional: false,
+  pooling: 'last',
+  dropout: 0,
+  maxLength: MAX_LENGTH,
+});
+const MODELS: { name: string; config: ClassifierConfigInput }[] = [
+  { name: 'rnn-128', config: reference('rnn') },
+  { name: 'lstm-128', config: reference('lstm') },
+  { name: 'gru-128', config: reference('gru') },
+  { name: 'default (bi-gru-64-max)', config: { vocabSize: VOCAB, maxLength: MAX_LENGTH } },
+];
+/** Timed batches per implementation and round (tfjs-layers is slow enough that fewer suffice). */
+const BATCHES: Record<Implementation, number> = { layers: 4, fused: 16 };
+const INFERENCE_RUNS: Record<Implementation, number> = { layers: 5, fused: 20 };
+
+interface Measurement {
+  trainSamplesPerSecond: number;
+  inferTextsPerSecondBatch64: number;
+}
+
+/** Pre-padded synthetic texts of 20–48 tokens, as the tokenizer's encoding pads real ones. */
+function syntheticRows(n: number, seed: number): { ids: Int32Array; labels: Int32Array } {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const ids = new Int32Array(n * MAX_LENGTH);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = Math.floor(next() * 4);
+    const length = 20 + Math.floor(next() * (MAX_LENGTH - 20 + 1));
+    for (let t = MAX_LENGTH - length; t < MAX_LENGTH; t++) {
+      ids[i * MAX_LENGTH + t] = 1 + Math.floor(next() * (VOCAB - 1));
+    }
+  }
+  return { ids, labels };
+}
+
+async function measure(config: ClassifierConfigInput, implementation: Implementation): Promise<Measurement> {
+  const classifier = buildClassifier({ ...config, recurrentImplementation: implementation });
+  try {
+    const warmup = syntheticRows(BATCH, 1);
+    await trainClassifier({ classifier, train: warmup, options: { epochs: 1, batchSize: BATCH } });
+    const run = await trainClassifier({
+      classifier,
+      train: syntheticRows(BATCH * BATCHES[implementation], 2),
+      options: { epochs: 1, batchSize: BATCH },
+    });
+    const timing = measureInference(classifier, warmup.ids, INFERENCE_RUNS[implementation]);
+    return {
+      trainSamplesPerSecond: run.samplesPerSecond,
+      inferTextsPerSecondBatch64: 1000 / timing.msPerTextBatch64,
+    };
+  } finally {
+    classifier.model.dispose();
+  }
+}
+
+/** Milliseconds of one dense Adam update of a `[VOCAB × 64]` embedding table (median of 10). */
+function denseAdamEmbeddingMs(): number {
+  const optimizer = tf.train.adam(1e-3);
+  const table = tf.variable(tf.randomNormal([VOCAB, 64]), true, 'bench_embedding');
+  const grad = tf.randomNormal([VOCAB, 64]);
+  const times: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const start = performance.now();
+    optimizer.applyGradients([{ name: 'bench_embedding', tensor: grad }]);
+    table.dataSync(); // waits for the update on asynchronous backends
+    times.push(performance.now() - start);
+  }
+  optimizer.dispose();
+  tf.dispose([table, grad]);
+  return median(times.slice(2));
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function main(): Promise<void> {
+  const backendName = (process.env.BENCH_BACKEND ?? 'wasm') as BackendName;
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const only = process.env.BENCH_MODELS?.split(',');
+  const backend = await initBackend({ backend: backendName, log: () => {} });
+  const results = [];
+  for (const { name, config } of MODELS.filter((m) => only === undefined || only.includes(m.name))) {
+    const runs: Record<Implementation, Measurement[]> = { layers: [], fused: [] };
+    for (let round = 0; round < rounds; round++) {
+      const order: Implementation[] = round % 2 === 0 ? ['layers', 'fused'] : ['fused', 'layers'];
+      for (const implementation of order) {
+        runs[implementation].push(await measure(config, implementation));
+        process.stderr.write(
+          `bench:train ${name} ${implementation} round ${round + 1}: ${JSON.stringify(runs[implementation].at(-1))}\n`,
+        );
+      }
+    }
+    const summary = (impl: Implementation) => ({
+      trainSamplesPerSecond: mean(runs[impl].map((r) => r.trainSamplesPerSecond)),
+      inferTextsPerSecondBatch64: mean(runs[impl].map((r) => r.inferTextsPerSecondBatch64)),
+      rounds: runs[impl],
+    });
+    const layers = summary('layers');
+    const fused = summary('fused');
+    results.push({
+      name,
+      config,
+      layers,
+      fused,
+      speedup: {
+        train: fused.trainSamplesPerSecond / layers.trainSamplesPerSecond,
+        inference: fused.inferTextsPerSecondBatch64 / layers.inferTextsPerSecondBatch64,
+      },
+    });
+  }
+  const adamMs = denseAdamEmbeddingMs();
+  const lstm = results.find((r) => r.name === 'lstm-128');
+  const fusedStepMs = lstm === undefined ? null : (BATCH / lstm.fused.trainSamplesPerSecond) * 1000;
+  const report = {
+    benchmark: 'train-throughput',
+    command: 'npm run bench:train',
+    what: `training samples/s (Adam, batch ${BATCH}, ${MAX_LENGTH} tokens pre-padded, 20–${MAX_LENGTH} real, synthetic ids, vocabulary ${VOCAB}) and inference texts/s at batch 64; tfjs-layers vs fused recurrent layers in the same process, means over rounds`,
+    date: new Date().toISOString(),
+    backend,
+    rounds,
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    denseAdamEmbedding: {
+      msPerStep: adamMs,
+      shareOfFusedLstmStep: fusedStepMs === null ? null : adamMs / fusedStepMs,
+      note: `one dense Adam update of the ${VOCAB}×64 embedding table, against the whole fused lstm-128 training step`,
+    },
+    results,
+  };
+  const outDir = path.join(packageDir, 'bench-results');
+  await mkdir(outDir, { recursive: true });
+  const out = path.join(outDir, 'train-throughput.json');
+  await writeFile(`${out}.tmp`, `${JSON.stringify(report, null, 1)}\n`);
+  await rename(`${out}.tmp`, out);
+  const rows = results.map(
+    (r) =>
+      `${r.name.padEnd(24)} train ${r.layers.trainSamplesPerSecond.toFixed(0).padStart(6)} → ${r.fused.trainSamplesPerSecond.toFixed(0).padStart(6)} samples/s (${r.speedup.train.toFixed(1)}×)   infer@64 ${r.layers.inferTextsPerSecondBatch64.toFixed(0).padStart(6)} → ${r.fused.inferTextsPerSecondBatch64.toFixed(0).padStart(6)} texts/s (${r.speedup.inference.toFixed(1)}×)`,
+  );
+  process.stdout.write(
+    `backend ${backend.name} ${backend.version}${backend.wasm ? ` (${backend.wasm.binary}, ${backend.wasm.threads} thread)` : ''}, ${rounds} rounds, tfjs-layers → fused\n${rows.join('\n')}\n` +
+      `dense Adam step over the ${VOCAB}×64 embedding: ${adamMs.toFixed(1)} ms${fusedStepMs === null ? '' : ` (${((100 * adamMs) / fusedStepMs).toFixed(0)}% of a fused lstm-128 step of ${fusedStepMs.toFixed(0)} ms)`}\n` +
+      `peak RSS ${report.peakRssMb.toFixed(0)} MB\nwritten ${path.relative(process.cwd(), out)}\n`,
+  );
+}
+
+void main();
