@@ -61,15 +61,18 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
     const stalled: string[] = [];
     t.events.on('stalled', ({ jobId }) => stalled.push(jobId));
     const job = await t.queue.add('train', SLOW_JOB);
+    // The checkpoint on disk, not the progress: the epoch is reported before it is written.
     await waitFor(
-      'the first epoch to finish',
-      async () => ((await progressOf(job)).history?.length ?? 0) >= 1 || undefined,
+      "the first epoch's checkpoint",
+      async () =>
+        existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json')) || undefined,
     );
     first.child.kill('SIGKILL');
     await first.exited;
     await startWorker();
     const result = (await job.waitUntilFinished(t.events, 120_000)) as TrainingResult;
-    expect(result.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+    const jobLog = (await t.queue.getJobLogs(String(job.id))).logs.join('\n');
+    expect(result.resumedFromEpoch, jobLog).toBeGreaterThanOrEqual(1);
     const finished = await t.queue.getJob(String(job.id));
     const progress = finished?.progress as TrainingProgress | undefined;
     const history = progress?.history.map((r) => r.epoch);

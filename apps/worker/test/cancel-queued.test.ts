@@ -10,7 +10,6 @@ import {
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
-import { waitFor } from './support/wait-for.js';
 
 const JOB: TrainingJobData = {
   model: { cell: 'bow', embeddingDim: 8 },

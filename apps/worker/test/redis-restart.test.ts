@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
-import { ensureRedis, type RedisHandle } from '@newscell/local-redis';
+import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
@@ -15,42 +11,18 @@ const JOB: TrainingJobData = {
   tokenizer: { maxLength: 24 },
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 describe('Redis restarted during a job (a dedicated Redis, append-only file on)', () => {
-  let dataDir: string;
-  let url: string;
-  let redis: RedisHandle | undefined;
+  let redis: PrivateRedis;
   let t: TestQueue;
-  // Its own server: stopping the shared one would break every other test file running meanwhile.
-  const startRedis = async () => {
-    redis = await ensureRedis({ url, dataDir, mode: 'attached', log: () => {} });
-    expect(redis.startedHere).toBe(true);
-  };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'newscell-redis-restart-'));
-    url = `redis://127.0.0.1:${await freePort()}`;
-    await startRedis();
-    t = await openTestQueue({ redisUrl: url });
+    // Its own server: stopping the suite's would break every other test file running meanwhile.
+    redis = await startPrivateRedis();
+    t = await openTestQueue({ redisUrl: redis.url });
   });
   afterAll(async () => {
     await t?.close();
-    await redis?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await redis?.dispose();
   });
 
   it('the job survives the restart and completes; the worker stays up', async () => {
@@ -67,11 +39,11 @@ describe('Redis restarted during a job (a dedicated Redis, append-only file on)'
     );
 
     // SIGTERM: Redis writes its append-only file out before exiting, as on a clean restart.
-    await redis?.stop();
+    await redis.stop();
     await worker.waitForOutput('redis connection error', 30_000);
     // Stay away for a few seconds of training, so batches and progress updates hit the outage.
     await new Promise((r) => setTimeout(r, 3000));
-    await startRedis();
+    await redis.start();
 
     await waitFor(
       'the job to complete after the restart',
@@ -82,7 +54,9 @@ describe('Redis restarted during a job (a dedicated Redis, append-only file on)'
     const result = done?.returnvalue as TrainingResult;
     expect(result.epochs).toBe(3);
     expect(t.modelIds()).toEqual([result.modelId]);
-    expect((done?.progress as TrainingProgress).history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect((done?.progress as TrainingProgress | undefined)?.history.map((r) => r.epoch)).toEqual([
+      1, 2, 3,
+    ]);
     expect(done?.attemptsMade).toBe(1);
     expect(worker.child.exitCode).toBeNull();
     expect(worker.child.signalCode).toBeNull();

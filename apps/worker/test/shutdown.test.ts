@@ -88,7 +88,9 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     expect(result.resumedFromEpoch).toBe(1);
     expect(result.epochs).toBe(3);
     const finished = await t.queue.getJob(String(job.id));
-    expect((finished?.progress as TrainingProgress).history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(
+      (finished?.progress as TrainingProgress | undefined)?.history.map((r) => r.epoch),
+    ).toEqual([1, 2, 3]);
     const after = (await t.queue.getJobLogs(String(job.id))).logs;
     expect(
       after.filter((l) => l.startsWith('resuming from the checkpoint after epoch 1')),

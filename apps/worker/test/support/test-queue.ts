@@ -42,6 +42,10 @@ export async function openTestQueue(options: TestQueueOptions = {}) {
     connection: { url: redisUrl },
     prefix,
   });
+  // Tests that restart Redis expect these to reconnect; the errors meanwhile are noise.
+  connection.on('error', () => {});
+  queue.on('error', () => {});
+  events.on('error', () => {});
   await events.waitUntilReady();
   const workers: WorkerProcess[] = [];
 
