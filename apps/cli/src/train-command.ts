@@ -1,6 +1,6 @@
-import { CELL_TYPES, type TrainingJobData } from '@newscell/contracts';
+import { CELL_TYPES, type EmbeddingSource, type TrainingJobData } from '@newscell/contracts';
 import { runTraining, type TrainingRun } from '@newscell/pipeline';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { initBackendOnStderr } from './backend-on-stderr.js';
 import { resolveModelsDir } from './models-dir.js';
 import { integerOption, numberOption } from './option-parsers.js';
@@ -20,7 +20,7 @@ export interface TrainFlags {
   bidirectional?: boolean;
   dropout?: number;
   pooling?: 'last' | 'max' | 'mean';
-  embeddings?: string;
+  embeddings?: EmbeddingSource;
   trainPerClass?: number;
   testPerClass?: number;
   validationFraction?: number;
@@ -63,6 +63,7 @@ export function registerTrainCommand(program: Command): void {
     .option(
       '--embeddings <source>',
       "initial embeddings: 'random', 'skipgram' (trained on the training rows) or 'pretrained:<file>' (in NEWSCELL_EMBEDDINGS_DIR)",
+      embeddingSourceOption,
     )
     .option('--train-per-class <n>', 'use at most this many training rows per class', integerOption)
     .option(
@@ -157,17 +158,19 @@ export function trainingSpecFromFlags(flags: TrainFlags): TrainingJobData {
     ...nonEmpty('training', training),
     ...nonEmpty('data', data),
     ...nonEmpty('tokenizer', tokenizer),
-    ...(flags.embeddings === undefined ? {} : { embeddings: embeddingSource(flags.embeddings) }),
+    ...(flags.embeddings === undefined ? {} : { embeddings: flags.embeddings }),
   };
 }
 
-function embeddingSource(value: string): NonNullable<TrainingJobData['embeddings']> {
+/** Commander parser of `--embeddings`: `random`, `skipgram` or `pretrained:<file>`. */
+export function embeddingSourceOption(value: string): EmbeddingSource {
   if (value === 'random' || value === 'skipgram') return { source: value };
   if (value.startsWith('pretrained:') && value.length > 'pretrained:'.length) {
     return { source: 'pretrained', file: value.slice('pretrained:'.length) };
   }
-  // The job schema names the field and the value; this shape makes it do so for a typo.
-  return { source: value } as unknown as NonNullable<TrainingJobData['embeddings']>;
+  throw new InvalidArgumentError(
+    `expected 'random', 'skipgram' or 'pretrained:<file>', got '${value}'.`,
+  );
 }
 
 function trainingSummary(run: TrainingRun): string {
