@@ -265,6 +265,7 @@ describe('dashboard in Chromium against the real API', () => {
       `wider than the screen: ${overflow.wide.join(', ')}`,
     ).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
+    await page.locator('#compare').screenshot({ path: join(SCREENSHOTS, 'phone-compare.png') });
   });
 
   it('made no console errors and no request to any other host on any page', async () => {

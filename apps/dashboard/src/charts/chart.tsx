@@ -30,7 +30,13 @@ export function Chart({ name, label, option, height = 280 }: ChartProps) {
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
+    const common = { aria: { enabled: true }, animation: false };
+    // An option with media queries keeps its shared part under baseOption.
+    const full =
+      'baseOption' in option
+        ? { ...option, baseOption: { ...common, ...(option.baseOption as object) } }
+        : { ...common, ...option };
+    chart.current?.setOption(full, true);
   }, [option]);
 
   return (

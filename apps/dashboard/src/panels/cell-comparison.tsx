@@ -21,7 +21,10 @@ function errorBars(stats: CellStats[], key: 'accuracy' | 'macroF1', seriesIndex:
     z: 10,
     data: stats.flatMap((s, i) => {
       const { mean, sd } = s[key];
-      return mean === null || sd === null ? [] : [[i, mean - sd, mean + sd]];
+      // A share cannot leave 0..1, whatever a symmetric spread says.
+      return mean === null || sd === null
+        ? []
+        : [[i, Math.max(0, mean - sd), Math.min(1, mean + sd)]];
     }),
     renderItem: (
       _params: unknown,
@@ -68,11 +71,11 @@ function qualityOption(stats: CellStats[]): EChartsCoreOption {
     data: stats.map((s) => s[key].mean),
   });
   const accuracy = bar('accuracy', 'test accuracy', '#3b6ea8');
-  return {
+  const base = {
     title: { text: 'Test accuracy and macro-F1 per cell', left: 0, textStyle: { fontSize: 14 } },
     // The whisker series stay out of the legend: they belong to their bars.
-    legend: { top: 0, right: 0, data: ['test accuracy', 'macro-F1'] },
-    grid: { left: 48, right: 190, top: 44, bottom: 28 },
+    legend: { top: 22, right: 0, data: ['test accuracy', 'macro-F1'] },
+    grid: { left: 48, right: 190, top: 56, bottom: 28 },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => percent(v) },
     xAxis: { type: 'category', data: stats.map((s) => `${s.cell} (n=${s.models})`) },
     yAxis: {
@@ -100,6 +103,19 @@ function qualityOption(stats: CellStats[]): EChartsCoreOption {
       bar('macroF1', 'macro-F1', '#8fb3d9'),
       errorBars(stats, 'accuracy', 0),
       errorBars(stats, 'macroF1', 1),
+    ],
+  };
+  return {
+    baseOption: base,
+    // On a phone the reference labels would squeeze the bars: the text above the chart names them.
+    media: [
+      {
+        query: { maxWidth: 520 },
+        option: {
+          grid: { right: 12 },
+          series: [{ markLine: { label: { show: false } } }],
+        },
+      },
     ],
   };
 }
@@ -173,8 +189,9 @@ export function CellComparison(props: {
     <div>
       <p class="muted">
         Bars are the mean over each cell's models, whiskers ± one standard deviation (two or more
-        models). Dashed lines: published results, all trained on the full 120,000 rows; your runs
-        were trained on{' '}
+        models). Dashed lines: published results (
+        {REFERENCE_RESULTS.map((r) => `${r.name} ${percent(r.accuracy)}`).join(', ')}), all trained
+        on the full 120,000 rows; your runs were trained on{' '}
         {stats.map((s, i) => (
           <span key={s.cell} data-rows={s.cell}>
             {i > 0 ? '; ' : ''}

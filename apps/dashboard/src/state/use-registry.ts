@@ -1,5 +1,5 @@
 import type { ModelDetail, ModelSummary } from '@newscell/contracts';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { getModel, listModels } from '../api/api-client.js';
 import { ApiRequestError, describeError } from '../api/api-error.js';
 
@@ -27,6 +27,8 @@ export function useRegistry(apiKey: string): Registry {
   const [models, setModels] = useState<Loadable<ModelSummary[]>>({ status: 'loading' });
   const [details, setDetails] = useState<ReadonlyMap<string, ModelDetail>>(new Map());
   const [detailErrors, setDetailErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  // A saved model does not change: its detail is fetched once per page load.
+  const fetched = useRef(new Map<string, ModelDetail>());
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
@@ -36,11 +38,13 @@ export function useRegistry(apiKey: string): Registry {
       async (items) => {
         if (stale) return;
         setModels({ status: 'ready', value: items });
-        const queue = items.map((m) => m.id);
+        setDetailErrors(new Map());
+        const queue = items.map((m) => m.id).filter((id) => !fetched.current.has(id));
         const worker = async () => {
           for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
             try {
               const detail = await getModel(id);
+              fetched.current.set(id, detail);
               if (stale) return;
               setDetails((d) => new Map(d).set(id, detail));
             } catch (error) {
