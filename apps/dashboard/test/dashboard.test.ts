@@ -204,45 +204,81 @@ describe('dashboard in Chromium against the real API', () => {
       .toMatch(/^No comparison runs yet/);
   });
 
-  it('starts a training from the page and follows its progress bar to done', async () => {
+  it('starts trainings from the page: one is cancelled while queued, one draws live curves and reaches done', async () => {
     const workerReady = stack.startWorker();
     const page = await openDashboard(1280, 900);
     const form = page.getByRole('form', { name: 'Start a training' });
-    await form.getByLabel('Cell').selectOption('bow');
-    await form.getByLabel('Epochs').fill('2');
-    await form.getByLabel('Training rows per class').fill('50');
-    await form.getByLabel('Test rows per class').fill('20');
-    await form.getByLabel('Name').fill('browser test bow');
-    await form.getByRole('button', { name: 'Start training' }).click();
-    const job = page.locator('li.job', { hasText: 'browser test bow' });
-    await job.waitFor();
-    expect(['queued', 'active']).toContain(await job.getAttribute('data-state'));
-    expect(await job.locator('progress').count()).toBe(1);
+    const start = async (settings: {
+      cell: string;
+      epochs: string;
+      rows: string;
+      name: string;
+    }) => {
+      await form.getByLabel('Cell').selectOption(settings.cell);
+      await form.getByLabel('Epochs').fill(settings.epochs);
+      await form.getByLabel('Training rows per class').fill(settings.rows);
+      await form.getByLabel('Test rows per class').fill('20');
+      await form.getByLabel('Name').fill(settings.name);
+      await form.getByRole('button', { name: 'Start training' }).click();
+      const job = page.locator('li.job', { hasText: settings.name });
+      await job.waitFor();
+      return job;
+    };
+    const trained = await start({
+      cell: 'gru',
+      epochs: '3',
+      rows: '100',
+      name: 'browser test gru',
+    });
+    expect(['queued', 'active']).toContain(await trained.getAttribute('data-state'));
+    expect(await trained.locator('progress').count()).toBe(1);
+
+    // The worker runs one training at a time, so the second job waits in the queue: cancel it there.
+    const cancelled = await start({
+      cell: 'bow',
+      epochs: '1',
+      rows: '50',
+      name: 'browser test cancel',
+    });
+    await cancelled.getByRole('button', { name: 'Cancel' }).click();
+    await expect
+      .poll(() => cancelled.getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('cancelled');
+    expect(await cancelled.locator('.job-status').textContent()).toBe('cancelled');
+
     await workerReady;
-    const seen = new Set<string>();
+    const jobId = await trained.getAttribute('data-job');
+    const fractions = new Set<string>();
+    let liveCurve = false;
     await expect
       .poll(
         async () => {
-          const value = await job
-            .locator('progress')
-            .evaluate((p) => (p as HTMLProgressElement).value);
-          seen.add(String(value));
-          return job.getAttribute('data-state');
+          fractions.add(
+            String(
+              await trained.locator('progress').evaluate((p) => (p as HTMLProgressElement).value),
+            ),
+          );
+          const legend = await page.locator('[data-chart="loss"]').textContent();
+          if (legend?.includes(`job ${jobId} · browser test gru (live)`)) liveCurve = true;
+          return trained.getAttribute('data-state');
         },
-        { timeout: 120_000, interval: 250 },
+        { timeout: 150_000, interval: 200 },
       )
       .toBe('completed');
-    expect(await job.locator('progress').evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
-    expect(await job.locator('.job-status').textContent()).toBe('done');
-    // Progress moved through intermediate values on the way (live, not just queued → done).
-    expect([...seen].filter((v) => v !== '0' && v !== '1').length).toBeGreaterThan(0);
+    expect(
+      await trained.locator('progress').evaluate((p) => (p as HTMLProgressElement).value),
+    ).toBe(1);
+    expect(await trained.locator('.job-status').textContent()).toBe('done');
+    // The bar moved through values in between, and the curve was drawn while it trained.
+    expect([...fractions].filter((v) => v !== '0' && v !== '1').length).toBeGreaterThan(1);
+    expect(liveCurve, 'no live learning curve was seen during training').toBe(true);
     // The new model joins the table without a reload.
     const models = await api<{ items: ModelSummary[] }>('/v1/models?limit=100');
-    const trained = models.items.find((m) => m.job?.name === 'browser test bow');
-    expect(trained, stack.workerOutput().slice(-2000)).toBeDefined();
-    await page.locator(`tr[data-model="${trained?.id}"]`).waitFor();
+    const model = models.items.find((m) => m.job?.name === 'browser test gru');
+    expect(model, stack.workerOutput().slice(-2000)).toBeDefined();
+    await page.locator(`tr[data-model="${model?.id}"]`).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'training.png'), fullPage: true });
-  }, 180_000);
+  }, 240_000);
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
     const page = await openDashboard(375, 740);
