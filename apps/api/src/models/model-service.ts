@@ -85,9 +85,17 @@ export class ModelService {
     await this.parts.registry.remove(id);
   }
 
-  /** Predictions of model `id` for `texts`, batched with concurrent requests to the same model. */
-  async predict(id: string, texts: string[]): Promise<PredictResponse> {
-    await this.parts.registry.get(id);
+  /**
+   * Predictions of model `id` for `texts`, batched with concurrent requests to the same model.
+   * `knownToExist`: the caller just looked the model up (the default-model route).
+   */
+  async predict(
+    id: string,
+    texts: string[],
+    options: { knownToExist?: boolean } = {},
+  ): Promise<PredictResponse> {
+    // Checked per request (a stat while cached) so a deleted model answers 404 at once.
+    if (options.knownToExist !== true) await this.parts.registry.get(id);
     const predictions = await this.parts.batcher.predict(id, texts);
     return { modelId: id, predictions } as PredictResponse;
   }

@@ -129,7 +129,7 @@ export async function modelRoutes(
     },
     async (request) => {
       const texts = textsOf(request.body);
-      return app.models.predict(await app.models.defaultModelId(), texts);
+      return app.models.predict(await app.models.defaultModelId(), texts, { knownToExist: true });
     },
   );
 
