@@ -9,7 +9,7 @@ import { loadWorkerConfig } from './config.js';
 import { cancelledReason, classifyFailure, failureReason } from './failure.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { checkpointDir, runTrainingJob } from './run-training-job.js';
-import { SHUTDOWN_REASON } from './training-worker.js';
+import { LOCK_LOST_REASON, SHUTDOWN_REASON } from './training-worker.js';
 
 // The worker process is gone (SIGKILL): never train on as an orphan next to the worker that resumes.
 process.on('disconnect', () => process.exit(1));
@@ -48,6 +48,15 @@ export default async function processTrainingJob(
       await job.log('worker shutting down: job handed back to the queue');
       await job.moveToWait(token);
       throw new WaitingError();
+    }
+    if (abort.aborted && abort.reason === LOCK_LOST_REASON) {
+      // Not ours any more: keep the checkpoint for whoever takes the job, and leave its state alone.
+      await job.log(
+        'lock lost (Redis away longer than the lock): training stopped at a checkpointed epoch',
+      );
+      throw new Error(
+        'lock lost: the job is resumed from its checkpoint by the worker that takes it',
+      );
     }
     if (abort.aborted) {
       await rm(checkpointDir(config.checkpointsDir, jobId), { recursive: true, force: true });

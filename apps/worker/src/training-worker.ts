@@ -13,9 +13,13 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.js';
 
-/** Abort reasons the processor tells apart: a person's cancel, or this worker going away. */
+/**
+ * Abort reasons the processor tells apart: a person's cancel, this worker going away, or the job's
+ * lock lost (Redis away for longer than the lock: the stalled check hands the job to a worker).
+ */
 export const CANCEL_REASON = 'cancelled';
 export const SHUTDOWN_REASON = 'shutdown';
+export const LOCK_LOST_REASON = 'lock-lost';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -114,6 +118,17 @@ export class TrainingWorker {
       logger.warn({ jobId: job?.id, reason: err.message }, 'training failed'),
     );
     this.worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled: will be resumed'));
+    // Training on would race the worker that resumes the job, on the same checkpoint and model id.
+    this.worker.on('lockRenewalFailed', (jobIds) => {
+      for (const jobId of jobIds) {
+        if (this.worker.cancelJob(jobId, LOCK_LOST_REASON)) {
+          logger.warn(
+            { jobId },
+            'lock lost: stopping the training; the job resumes from its checkpoint',
+          );
+        }
+      }
+    });
     this.worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'));
   }
 

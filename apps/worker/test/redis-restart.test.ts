@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
 import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,5 +74,62 @@ describe('Redis restarted during a job (a dedicated Redis, append-only file on)'
       async () => ((await next.getState()) === 'completed' ? true : undefined),
       120_000,
     );
+  }, 300_000);
+});
+
+describe('Redis away for longer than the lock (a dedicated Redis)', () => {
+  let redis: PrivateRedis;
+  let t: TestQueue;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await openTestQueue({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.dispose();
+  });
+
+  it('the lost job stops training at once and is resumed from its checkpoint, not trained twice', async () => {
+    const worker = await t.startWorker({
+      WORKER_LOCK_DURATION_MS: '2000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+    });
+    // Long enough to be still training well after Redis is back (a job that finished while Redis
+    // was away would be trained again: its completion is refused for want of the lock).
+    const job = await t.queue.add('train', {
+      ...JOB,
+      training: { ...JOB.training, epochs: 20 },
+    });
+    const checkpoint = `${t.dir}/checkpoints/${job.id}/checkpoint.json`;
+    await waitFor('the first checkpoint', async () => existsSync(checkpoint) || undefined);
+
+    await redis.stop();
+    // The lock (2 s) expires while Redis is down: the job is no longer this worker's.
+    await new Promise((r) => setTimeout(r, 3500));
+    await redis.start();
+
+    await waitFor(
+      'the job to complete after the restart',
+      async () => ((await job.getState()) === 'completed' ? true : undefined),
+      180_000,
+    );
+    const { logs } = await t.queue.getJobLogs(String(job.id));
+    const log = logs.join('\n');
+    expect(
+      logs.filter((l) => l.startsWith('saved model')),
+      log,
+    ).toHaveLength(1);
+    expect(
+      logs.filter((l) => l.startsWith('resuming from the checkpoint')),
+      log,
+    ).toHaveLength(1);
+    expect(
+      logs.filter((l) => l.startsWith('lock lost')),
+      log,
+    ).toHaveLength(1);
+    const result = (await t.queue.getJob(String(job.id)))?.returnvalue as TrainingResult;
+    expect(result.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+    expect(worker.child.exitCode).toBeNull();
   }, 300_000);
 });
