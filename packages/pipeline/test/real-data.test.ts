@@ -12,7 +12,7 @@ describe('learning on real AG News', () => {
     const run = await runTraining(
       {
         model: { cell: 'bow' },
-        training: { epochs: 4 },
+        training: { epochs: 2 },
         data: { testPerClass: 500 },
       },
       { modelsDir: await tempDir(), agNewsDir },
