@@ -113,6 +113,7 @@ export function App() {
               details={registry.details}
               selected={chosen}
               onToggle={toggle}
+              onAliasChanged={registry.reload}
             />
           ) : null}
           {[...registry.detailErrors].map(([id, message]) => (

@@ -197,6 +197,17 @@ describe('dashboard in Chromium against the real API', () => {
     }
   });
 
+  it('makes a model the default that POST /v1/predict answers with', async () => {
+    const page = await openDashboard(1280, 900);
+    const row = page.locator('tr[data-model="gru-seed1"]');
+    await row.getByRole('button', { name: 'make gru-seed1 the default model' }).click();
+    await expect
+      .poll(() => row.locator('[data-col="default"]').textContent())
+      .toBe('default model');
+    const aliases = await api<{ items: { name: string; modelId: string }[] }>('/v1/aliases');
+    expect(aliases.items.find((a) => a.name === 'default')?.modelId).toBe('gru-seed1');
+  });
+
   it('says honestly that there are no comparison runs yet', async () => {
     const page = await openDashboard(1280, 900);
     await expect

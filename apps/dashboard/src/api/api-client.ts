@@ -1,4 +1,5 @@
 import type {
+  Alias,
   ModelDetail,
   ModelList,
   ModelSummary,
@@ -70,6 +71,10 @@ export const startJob = (data: TrainingJobData) =>
 
 export const cancelJob = (id: string) =>
   call<TrainingJobCancel>('DELETE', `/v1/training-jobs/${encodeURIComponent(id)}`);
+
+/** Points an alias at a model; `default` is the model `POST /v1/predict` answers with. */
+export const setAlias = (name: string, modelId: string) =>
+  call<Alias>('PUT', `/v1/aliases/${encodeURIComponent(name)}`, { modelId });
 
 /** GET of any path, for panels whose routes may not exist yet (they check `routeMissing`). */
 export const getJson = <T>(path: string) => call<T>('GET', path);

@@ -1,8 +1,11 @@
 import type { CellType, ModelDetail, ModelSummary } from '@newscell/contracts';
 import { useMemo, useState } from 'preact/hooks';
+import { setAlias } from '../api/api-client.js';
+import { describeError } from '../api/api-error.js';
 import { CELLS } from '../model/cells.js';
 import { count, milliseconds, percent, seconds } from '../model/format.js';
 import { trainingRows } from '../state/use-registry.js';
+import { ErrorMessage } from './panel.js';
 
 type SortKey =
   | 'created'
@@ -34,12 +37,30 @@ export interface ModelsTableProps {
   details: ReadonlyMap<string, ModelDetail>;
   selected: ReadonlySet<string>;
   onToggle: (id: string) => void;
+  /** After an alias changed (the registry reloads to show it). */
+  onAliasChanged: () => void;
 }
 
 /** Every model, filterable by cell and sortable by any figure; the checkboxes pick the models
  * the curves, confusion matrices and "try a headline" show. */
-export function ModelsTable({ models, details, selected, onToggle }: ModelsTableProps) {
+export function ModelsTable({
+  models,
+  details,
+  selected,
+  onToggle,
+  onAliasChanged,
+}: ModelsTableProps) {
   const [cell, setCell] = useState<CellType | ''>('');
+  const [aliasProblem, setAliasProblem] = useState<string | null>(null);
+  const makeDefault = async (id: string) => {
+    setAliasProblem(null);
+    try {
+      await setAlias('default', id);
+      onAliasChanged();
+    } catch (error) {
+      setAliasProblem(`Could not make ${id} the default: ${describeError(error)}`);
+    }
+  };
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({
     key: 'accuracy',
     descending: true,
@@ -110,6 +131,7 @@ export function ModelsTable({ models, details, selected, onToggle }: ModelsTable
                 </th>
               ))}
               <th scope="col">Training rows</th>
+              <th scope="col">POST /v1/predict</th>
             </tr>
           </thead>
           <tbody>
@@ -143,11 +165,26 @@ export function ModelsTable({ models, details, selected, onToggle }: ModelsTable
                   })}
                 </td>
                 <td data-col="trainingRows">{count(trainingRows(details.get(m.id)))}</td>
+                <td data-col="default">
+                  {m.aliases.includes('default') ? (
+                    'default model'
+                  ) : (
+                    <button
+                      type="button"
+                      class="small"
+                      aria-label={`make ${m.id} the default model`}
+                      onClick={() => makeDefault(m.id)}
+                    >
+                      Make default
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {aliasProblem === null ? null : <ErrorMessage message={aliasProblem} />}
     </div>
   );
 }
