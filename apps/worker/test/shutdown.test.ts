@@ -108,4 +108,10 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     expect(logs).toContain('worker shutting down: job handed back to the queue');
     expect(existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json'))).toBe(true);
   }, 180_000);
+
+  it('an idle worker stops at once on SIGTERM, exit code 0', async () => {
+    const worker = await startWorker();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited, worker.output()).toEqual({ code: 0, signal: null });
+  }, 60_000);
 });

@@ -71,4 +71,24 @@ describe('training jobs end to end (real Redis, real worker process, real AG New
     const { logs } = await t.queue.getJobLogs(jobId);
     expect(logs.join('\n')).toMatch(/checkpoint unusable, training from the start: MODEL_CORRUPT/);
   }, 180_000);
+
+  it('reuses data and vocabulary within the worker: the second job with the same data options hits the cache', async () => {
+    const job = (seed: number): TrainingJobData => ({
+      model: { cell: 'bow', embeddingDim: 8 },
+      training: { epochs: 1, seed },
+      data: { trainPerClass: 60, testPerClass: 20, seed: 7 },
+      tokenizer: { maxLength: 16 },
+    });
+    const logsOf = async (data: TrainingJobData) => {
+      const added = await t.queue.add('train', data);
+      await added.waitUntilFinished(t.events, 120_000);
+      return (await t.queue.getJobLogs(String(added.id))).logs;
+    };
+    const first = await logsOf(job(1));
+    const second = await logsOf(job(2));
+    const stage = (logs: string[], name: string) => logs.find((l) => l.startsWith(`${name}: `));
+    expect(stage(first, 'data')).toMatch(/cache miss/);
+    expect(stage(second, 'data')).toMatch(/cache hit/);
+    expect(stage(second, 'vocabulary')).toMatch(/cache hit/);
+  }, 180_000);
 });
