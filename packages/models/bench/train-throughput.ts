@@ -76,7 +76,10 @@ function syntheticRows(n: number, seed: number): { ids: Int32Array; labels: Int3
   return { ids, labels };
 }
 
-async function measure(config: ClassifierConfigInput, implementation: Implementation): Promise<Measurement> {
+async function measure(
+  config: ClassifierConfigInput,
+  implementation: Implementation,
+): Promise<Measurement> {
   const classifier = buildClassifier({ ...config, recurrentImplementation: implementation });
   try {
     const warmup = syntheticRows(BATCH, 1);
@@ -125,7 +128,9 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_MODELS?.split(',');
   const backend = await initBackend({ backend: backendName, log: () => {} });
   const results = [];
-  for (const { name, config } of MODELS.filter((m) => only === undefined || only.includes(m.name))) {
+  for (const { name, config } of MODELS.filter(
+    (m) => only === undefined || only.includes(m.name),
+  )) {
     const runs: Record<Implementation, Measurement[]> = { layers: [], fused: [] };
     for (let round = 0; round < rounds; round++) {
       const order: Implementation[] = round % 2 === 0 ? ['layers', 'fused'] : ['fused', 'layers'];

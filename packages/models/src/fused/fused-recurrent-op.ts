@@ -66,6 +66,7 @@ export function fusedRecurrentSequence(
     const xwValues = xw.dataSync() as Float32Array;
     const pieces = recurrentPieces(options.cell, u, units);
     const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
+    const recurrent = pieces.map((p) => new StepMatMul(p, false));
     try {
       const { last, saved } = cell.forward({
         layout,
@@ -82,6 +83,7 @@ export function fusedRecurrentSequence(
           : tf.tensor3d(sequence, [batch, time, units]);
       return { value, saved };
     } finally {
+      for (const m of recurrent) m.dispose();
       xw.dispose();
       for (const p of pieces) if (p !== u) p.dispose();
     }

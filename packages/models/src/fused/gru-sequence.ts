@@ -5,7 +5,15 @@ import {
   type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
-import { anyActive, gate, gateSlope, tanh, timeAt } from './sequence-layout.js';
+import {
+  activeRows,
+  gateSlope,
+  gatherRows,
+  hardSigmoid,
+  sigmoid,
+  tanh,
+  timeAt,
+} from './sequence-layout.js';
 
 interface GruSaved {
   /** `[batch·time, units]`: the state before the step, and `r ⊙ h` of the step. */
@@ -18,77 +26,78 @@ interface GruSaved {
 /**
  * tfjs-layers' GRU: `reset_after = false`, so the reset gate scales the state before the
  * recurrent product of the candidate, `h̃ = tanh(x·W_h + (r ⊙ h)·U_h + b_h)`, and
- * `h' = z ⊙ h + (1 − z) ⊙ h̃`. Columns z, r, h̃ in that order.
+ * `h' = z ⊙ h + (1 − z) ⊙ h̃`. Columns z, r, h̃ in that order. Per step, rows `k < n` of the
+ * scratch buffers belong to batch row `rowsOn[k]`, the texts with a real token at that step.
  */
 export const gruSequence: CellSequence<GruSaved> = {
   gates: 3,
 
   forward({ layout, xw, bias, recurrent, activation, save, sequence }: CellForwardArgs) {
-    const { batch, time, units, active } = layout;
+    const { batch, time, units } = layout;
     const width = 3 * units;
     const [uZr, uH] = recurrent;
     if (uZr === undefined || uH === undefined) throw new Error('gru needs two recurrent products');
+    const hard = activation === 'hardSigmoid';
     const h = new Float32Array(batch * units);
+    const left = new Float32Array(batch * units);
     const z = new Float32Array(batch * units);
     const rh = new Float32Array(batch * units);
-    const rows = batch * time;
+    const rowsOn = new Int32Array(batch);
+    const size = batch * time;
     const saved = save
       ? {
-          hPrev: new Float32Array(rows * units),
-          resetH: new Float32Array(rows * units),
-          gates: new Float32Array(rows * width),
+          hPrev: new Float32Array(size * units),
+          resetH: new Float32Array(size * units),
+          gates: new Float32Array(size * width),
         }
       : null;
     for (let s = 0; s < time; s++) {
       const t = timeAt(layout, s);
-      if (!anyActive(layout, t)) {
-        writeSequenceStep(sequence, h, layout, s);
-        continue;
-      }
-      const recZr = uZr.run(h, batch);
-      for (let b = 0; b < batch; b++) {
-        const row = b * time + t;
-        const ho = b * units;
-        if (active !== null && active[row] === 0) {
-          rh.fill(0, ho, ho + units);
-          continue;
-        }
-        const xo = row * width;
-        const ro = b * 2 * units;
-        for (let j = 0; j < units; j++) {
-          const zj = gate(
-            activation,
-            (xw[xo + j] as number) + (recZr[ro + j] as number) + (bias[j] as number),
-          );
-          const k = j + units;
-          const rj = gate(
-            activation,
-            (xw[xo + k] as number) + (recZr[ro + k] as number) + (bias[k] as number),
-          );
-          z[ho + j] = zj;
-          rh[ho + j] = rj * (h[ho + j] as number);
-          if (saved !== null) {
-            saved.gates[xo + j] = zj;
-            saved.gates[xo + k] = rj;
+      const n = activeRows(layout, t, rowsOn);
+      if (n > 0) {
+        const recZr = uZr.run(gatherRows(h, rowsOn, n, units, left), n);
+        for (let k = 0; k < n; k++) {
+          const b = rowsOn[k] as number;
+          const ho = b * units;
+          const ko = k * units;
+          const xo = (b * time + t) * width;
+          const ro = k * 2 * units;
+          for (let j = 0; j < units; j++) {
+            const j2 = j + units;
+            const az = (xw[xo + j] as number) + (recZr[ro + j] as number) + (bias[j] as number);
+            const ar = (xw[xo + j2] as number) + (recZr[ro + j2] as number) + (bias[j2] as number);
+            const zj = hard ? hardSigmoid(az) : sigmoid(az);
+            const rj = hard ? hardSigmoid(ar) : sigmoid(ar);
+            z[ko + j] = zj;
+            rh[ko + j] = rj * (h[ho + j] as number);
+            if (saved !== null) {
+              saved.gates[xo + j] = zj;
+              saved.gates[xo + j2] = rj;
+            }
           }
         }
-      }
-      const recH = uH.run(rh, batch);
-      for (let b = 0; b < batch; b++) {
-        const row = b * time + t;
-        if (active !== null && active[row] === 0) continue;
-        const ho = b * units;
-        const xo = row * width;
-        if (saved !== null) {
-          saved.hPrev.set(h.subarray(ho, ho + units), row * units);
-          saved.resetH.set(rh.subarray(ho, ho + units), row * units);
-        }
-        for (let j = 0; j < units; j++) {
-          const k = j + 2 * units;
-          const hh = tanh((xw[xo + k] as number) + (recH[ho + j] as number) + (bias[k] as number));
-          const zj = z[ho + j] as number;
-          h[ho + j] = zj * (h[ho + j] as number) + (1 - zj) * hh;
-          if (saved !== null) saved.gates[xo + k] = hh;
+        const recH = uH.run(rh, n);
+        for (let k = 0; k < n; k++) {
+          const b = rowsOn[k] as number;
+          const ho = b * units;
+          const ko = k * units;
+          const row = b * time + t;
+          const xo = row * width;
+          const po = row * units;
+          for (let j = 0; j < units; j++) {
+            const j3 = j + 2 * units;
+            const hh = tanh(
+              (xw[xo + j3] as number) + (recH[ko + j] as number) + (bias[j3] as number),
+            );
+            const zj = z[ko + j] as number;
+            const hOld = h[ho + j] as number;
+            if (saved !== null) {
+              saved.hPrev[po + j] = hOld;
+              saved.resetH[po + j] = rh[ko + j] as number;
+              saved.gates[xo + j3] = hh;
+            }
+            h[ho + j] = zj * hOld + (1 - zj) * hh;
+          }
         }
       }
       writeSequenceStep(sequence, h, layout, s);
@@ -104,30 +113,30 @@ export const gruSequence: CellSequence<GruSaved> = {
     dLast,
     dSequence,
   }: CellBackwardArgs<GruSaved>) {
-    const { batch, time, units, active } = layout;
+    const { batch, time, units } = layout;
     const width = 3 * units;
     const [uZrT, uHT] = recurrentT;
-    if (uZrT === undefined || uHT === undefined)
+    if (uZrT === undefined || uHT === undefined) {
       throw new Error('gru needs two recurrent products');
+    }
     const { hPrev, gates } = saved;
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dhPrev = new Float32Array(batch * units);
     const dPre = new Float32Array(batch * time * width);
     const dCandidate = new Float32Array(batch * units);
     const dZr = new Float32Array(batch * 2 * units);
-    const isActive = (b: number, t: number) => active === null || active[b * time + t] !== 0;
+    const rowsOn = new Int32Array(batch);
     for (let s = time - 1; s >= 0; s--) {
       const t = timeAt(layout, s);
       addSequenceGradient(dh, dSequence, layout, s);
-      if (!anyActive(layout, t)) continue;
-      for (let b = 0; b < batch; b++) {
+      // Padding rows pass h, and so its gradient, through unchanged.
+      const n = activeRows(layout, t, rowsOn);
+      if (n === 0) continue;
+      for (let k = 0; k < n; k++) {
+        const b = rowsOn[k] as number;
         const ho = b * units;
-        const zo = b * 2 * units;
-        if (!isActive(b, t)) {
-          dCandidate.fill(0, ho, ho + units);
-          dZr.fill(0, zo, zo + 2 * units);
-          continue;
-        }
+        const ko = k * units;
+        const zo = k * 2 * units;
         const row = b * time + t;
         const xo = row * width;
         const po = row * units;
@@ -140,33 +149,34 @@ export const gruSequence: CellSequence<GruSaved> = {
           dPre[xo + j] = dzPre;
           dPre[xo + 2 * units + j] = dhhPre;
           dZr[zo + j] = dzPre;
-          dCandidate[ho + j] = dhhPre;
-          dhPrev[ho + j] = dhj * zj;
+          dCandidate[ko + j] = dhhPre;
+          dhPrev[ko + j] = dhj * zj;
         }
       }
-      const dResetH = uHT.run(dCandidate, batch);
-      for (let b = 0; b < batch; b++) {
-        if (!isActive(b, t)) continue;
-        const ho = b * units;
-        const zo = b * 2 * units;
+      const dResetH = uHT.run(dCandidate, n);
+      for (let k = 0; k < n; k++) {
+        const b = rowsOn[k] as number;
+        const ko = k * units;
+        const zo = k * 2 * units;
         const row = b * time + t;
         const xo = row * width;
         const po = row * units;
         for (let j = 0; j < units; j++) {
           const rj = gates[xo + units + j] as number;
-          const drh = dResetH[ho + j] as number;
+          const drh = dResetH[ko + j] as number;
           const drPre = drh * (hPrev[po + j] as number) * gateSlope(activation, rj);
           dPre[xo + units + j] = drPre;
           dZr[zo + units + j] = drPre;
-          dhPrev[ho + j] = (dhPrev[ho + j] as number) + drh * rj;
+          dhPrev[ko + j] = (dhPrev[ko + j] as number) + drh * rj;
         }
       }
-      const back = uZrT.run(dZr, batch);
-      for (let b = 0; b < batch; b++) {
-        if (!isActive(b, t)) continue;
-        const ho = b * units;
-        for (let j = 0; j < units; j++)
-          dh[ho + j] = (dhPrev[ho + j] as number) + (back[ho + j] as number);
+      const back = uZrT.run(dZr, n);
+      for (let k = 0; k < n; k++) {
+        const ho = (rowsOn[k] as number) * units;
+        const ko = k * units;
+        for (let j = 0; j < units; j++) {
+          dh[ho + j] = (dhPrev[ko + j] as number) + (back[ko + j] as number);
+        }
       }
     }
     return {

@@ -5,7 +5,15 @@ import {
   type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
-import { anyActive, gateSlope, hardSigmoid, sigmoid, tanh, timeAt } from './sequence-layout.js';
+import {
+  activeRows,
+  gateSlope,
+  gatherRows,
+  hardSigmoid,
+  sigmoid,
+  tanh,
+  timeAt,
+} from './sequence-layout.js';
 
 interface LstmSaved {
   /** `[batch·time, units]` each: the state before the step, `c` before it, `tanh(c)` after. */
@@ -21,65 +29,62 @@ export const lstmSequence: CellSequence<LstmSaved> = {
   gates: 4,
 
   forward({ layout, xw, bias, recurrent, activation, save, sequence }: CellForwardArgs) {
-    const { batch, time, units, active } = layout;
+    const { batch, time, units } = layout;
     const width = 4 * units;
     const [u] = recurrent;
     if (u === undefined) throw new Error('lstm needs one recurrent product');
+    const hard = activation === 'hardSigmoid';
     const h = new Float32Array(batch * units);
     const c = new Float32Array(batch * units);
-    const rows = batch * time;
+    const left = new Float32Array(batch * units);
+    const rowsOn = new Int32Array(batch);
+    const size = batch * time;
     const saved = save
       ? {
-          hPrev: new Float32Array(rows * units),
-          cPrev: new Float32Array(rows * units),
-          tanhC: new Float32Array(rows * units),
-          gates: new Float32Array(rows * width),
+          hPrev: new Float32Array(size * units),
+          cPrev: new Float32Array(size * units),
+          tanhC: new Float32Array(size * units),
+          gates: new Float32Array(size * width),
         }
       : null;
-    const tanhC = saved?.tanhC ?? null;
-    const gates = saved?.gates ?? null;
     for (let s = 0; s < time; s++) {
       const t = timeAt(layout, s);
-      if (!anyActive(layout, t)) {
-        writeSequenceStep(sequence, h, layout, s);
-        continue;
-      }
-      const rec = u.run(h, batch);
-      for (let b = 0; b < batch; b++) {
-        const row = b * time + t;
-        const ho = b * units;
-        if (active !== null && active[row] === 0) continue;
-        const po = row * units;
-        const xo = row * width;
-        const ro = b * width;
-        const hard = activation === 'hardSigmoid';
-        for (let j = 0; j < units; j++) {
-          const k1 = j + units;
-          const k2 = k1 + units;
-          const k3 = k2 + units;
-          const zi = (xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number);
-          const zf = (xw[xo + k1] as number) + (rec[ro + k1] as number) + (bias[k1] as number);
-          const zg = (xw[xo + k2] as number) + (rec[ro + k2] as number) + (bias[k2] as number);
-          const zo = (xw[xo + k3] as number) + (rec[ro + k3] as number) + (bias[k3] as number);
-          const i = hard ? hardSigmoid(zi) : sigmoid(zi);
-          const f = hard ? hardSigmoid(zf) : sigmoid(zf);
-          const o = hard ? hardSigmoid(zo) : sigmoid(zo);
-          const g = tanh(zg);
-          const cOld = c[ho + j] as number;
-          const cNew = f * cOld + i * g;
-          const tc = tanh(cNew);
-          if (saved !== null) {
-            saved.hPrev[po + j] = h[ho + j] as number;
-            saved.cPrev[po + j] = cOld;
-          }
-          c[ho + j] = cNew;
-          h[ho + j] = o * tc;
-          if (tanhC !== null && gates !== null) {
-            tanhC[po + j] = tc;
-            gates[xo + j] = i;
-            gates[xo + k1] = f;
-            gates[xo + k2] = g;
-            gates[xo + k3] = o;
+      const n = activeRows(layout, t, rowsOn);
+      if (n > 0) {
+        const rec = u.run(gatherRows(h, rowsOn, n, units, left), n);
+        for (let k = 0; k < n; k++) {
+          const b = rowsOn[k] as number;
+          const row = b * time + t;
+          const ho = b * units;
+          const po = row * units;
+          const xo = row * width;
+          const ro = k * width;
+          for (let j = 0; j < units; j++) {
+            const k1 = j + units;
+            const k2 = k1 + units;
+            const k3 = k2 + units;
+            const zi = (xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number);
+            const zf = (xw[xo + k1] as number) + (rec[ro + k1] as number) + (bias[k1] as number);
+            const zg = (xw[xo + k2] as number) + (rec[ro + k2] as number) + (bias[k2] as number);
+            const zo = (xw[xo + k3] as number) + (rec[ro + k3] as number) + (bias[k3] as number);
+            const i = hard ? hardSigmoid(zi) : sigmoid(zi);
+            const f = hard ? hardSigmoid(zf) : sigmoid(zf);
+            const o = hard ? hardSigmoid(zo) : sigmoid(zo);
+            const g = tanh(zg);
+            const cOld = c[ho + j] as number;
+            const cNew = f * cOld + i * g;
+            const tc = tanh(cNew);
+            if (saved !== null) {
+              saved.hPrev[po + j] = h[ho + j] as number;
+              saved.cPrev[po + j] = cOld;
+              saved.tanhC[po + j] = tc;
+              saved.gates[xo + j] = i;
+              saved.gates[xo + k1] = f;
+              saved.gates[xo + k2] = g;
+              saved.gates[xo + k3] = o;
+            }
+            c[ho + j] = cNew;
+            h[ho + j] = o * tc;
           }
         }
       }
@@ -96,7 +101,7 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     dLast,
     dSequence,
   }: CellBackwardArgs<LstmSaved>) {
-    const { batch, time, units, active } = layout;
+    const { batch, time, units } = layout;
     const width = 4 * units;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('lstm needs one recurrent product');
@@ -105,17 +110,17 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     const dc = new Float32Array(batch * units);
     const dPre = new Float32Array(batch * time * width);
     const dStep = new Float32Array(batch * width);
+    const rowsOn = new Int32Array(batch);
     for (let s = time - 1; s >= 0; s--) {
       const t = timeAt(layout, s);
       addSequenceGradient(dh, dSequence, layout, s);
-      if (!anyActive(layout, t)) continue; // padding passes h and c (and their gradients) through
-      for (let b = 0; b < batch; b++) {
+      // Padding rows pass h and c, and so their gradients, through unchanged.
+      const n = activeRows(layout, t, rowsOn);
+      if (n === 0) continue;
+      for (let k = 0; k < n; k++) {
+        const b = rowsOn[k] as number;
         const row = b * time + t;
-        const so = b * width;
-        if (active !== null && active[row] === 0) {
-          dStep.fill(0, so, so + width);
-          continue;
-        }
+        const so = k * width;
         const ho = b * units;
         const xo = row * width;
         const co = row * units;
@@ -145,10 +150,10 @@ export const lstmSequence: CellSequence<LstmSaved> = {
           dStep[so + k3] = dO;
         }
       }
-      const back = uT.run(dStep, batch);
-      for (let b = 0; b < batch; b++) {
-        if (active !== null && active[b * time + t] === 0) continue;
-        dh.set(back.subarray(b * units, (b + 1) * units), b * units);
+      const back = uT.run(dStep, n);
+      for (let k = 0; k < n; k++) {
+        const b = rowsOn[k] as number;
+        dh.set(back.subarray(k * units, (k + 1) * units), b * units);
       }
     }
     return { dPre, recurrentFactors: [{ left: hPrev, from: 0, to: width }] };

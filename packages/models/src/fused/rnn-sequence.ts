@@ -5,7 +5,7 @@ import {
   type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
-import { anyActive, tanh, timeAt } from './sequence-layout.js';
+import { activeRows, gatherRows, tanh, timeAt } from './sequence-layout.js';
 
 interface RnnSaved {
   /** `[batch·time, units]`: the state before the step and after it. */
@@ -18,31 +18,34 @@ export const rnnSequence: CellSequence<RnnSaved> = {
   gates: 1,
 
   forward({ layout, xw, bias, recurrent, save, sequence }: CellForwardArgs) {
-    const { batch, time, units, active } = layout;
+    const { batch, time, units } = layout;
     const [u] = recurrent;
     if (u === undefined) throw new Error('rnn needs one recurrent product');
     const h = new Float32Array(batch * units);
-    const rows = batch * time;
+    const left = new Float32Array(batch * units);
+    const rowsOn = new Int32Array(batch);
+    const size = batch * time;
     const saved = save
-      ? { hPrev: new Float32Array(rows * units), hNext: new Float32Array(rows * units) }
+      ? { hPrev: new Float32Array(size * units), hNext: new Float32Array(size * units) }
       : null;
     for (let s = 0; s < time; s++) {
       const t = timeAt(layout, s);
-      if (!anyActive(layout, t)) {
-        writeSequenceStep(sequence, h, layout, s);
-        continue;
-      }
-      const rec = u.run(h, batch);
-      for (let b = 0; b < batch; b++) {
-        const row = b * time + t;
-        if (active !== null && active[row] === 0) continue;
-        const ho = b * units;
-        const xo = row * units;
-        if (saved !== null) saved.hPrev.set(h.subarray(ho, ho + units), xo);
-        for (let j = 0; j < units; j++) {
-          const v = tanh((xw[xo + j] as number) + (rec[ho + j] as number) + (bias[j] as number));
-          h[ho + j] = v;
-          if (saved !== null) saved.hNext[xo + j] = v;
+      const n = activeRows(layout, t, rowsOn);
+      if (n > 0) {
+        const rec = u.run(gatherRows(h, rowsOn, n, units, left), n);
+        for (let k = 0; k < n; k++) {
+          const b = rowsOn[k] as number;
+          const ho = b * units;
+          const xo = (b * time + t) * units;
+          const ro = k * units;
+          for (let j = 0; j < units; j++) {
+            const v = tanh((xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number));
+            if (saved !== null) {
+              saved.hPrev[xo + j] = h[ho + j] as number;
+              saved.hNext[xo + j] = v;
+            }
+            h[ho + j] = v;
+          }
         }
       }
       writeSequenceStep(sequence, h, layout, s);
@@ -51,35 +54,34 @@ export const rnnSequence: CellSequence<RnnSaved> = {
   },
 
   backward({ layout, saved, recurrentT, dLast, dSequence }: CellBackwardArgs<RnnSaved>) {
-    const { batch, time, units, active } = layout;
+    const { batch, time, units } = layout;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('rnn needs one recurrent product');
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dPre = new Float32Array(batch * time * units);
     const dStep = new Float32Array(batch * units);
+    const rowsOn = new Int32Array(batch);
     for (let s = time - 1; s >= 0; s--) {
       const t = timeAt(layout, s);
       addSequenceGradient(dh, dSequence, layout, s);
-      if (!anyActive(layout, t)) continue;
-      for (let b = 0; b < batch; b++) {
-        const row = b * time + t;
+      const n = activeRows(layout, t, rowsOn);
+      if (n === 0) continue;
+      for (let k = 0; k < n; k++) {
+        const b = rowsOn[k] as number;
         const ho = b * units;
-        if (active !== null && active[row] === 0) {
-          dStep.fill(0, ho, ho + units);
-          continue;
-        }
-        const xo = row * units;
+        const xo = (b * time + t) * units;
+        const so = k * units;
         for (let j = 0; j < units; j++) {
           const v = saved.hNext[xo + j] as number;
           const d = (dh[ho + j] as number) * (1 - v * v);
           dPre[xo + j] = d;
-          dStep[ho + j] = d;
+          dStep[so + j] = d;
         }
       }
-      const back = uT.run(dStep, batch);
-      for (let b = 0; b < batch; b++) {
-        if (active !== null && active[b * time + t] === 0) continue;
-        dh.set(back.subarray(b * units, (b + 1) * units), b * units);
+      const back = uT.run(dStep, n);
+      for (let k = 0; k < n; k++) {
+        const b = rowsOn[k] as number;
+        dh.set(back.subarray(k * units, (k + 1) * units), b * units);
       }
     }
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: units }] };

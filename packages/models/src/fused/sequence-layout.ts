@@ -21,12 +21,31 @@ export function timeAt(layout: SequenceLayout, step: number): number {
   return layout.reverse ? layout.time - 1 - step : step;
 }
 
-/** True when at least one row of time `t` is a real token (else the step changes nothing). */
-export function anyActive(layout: SequenceLayout, t: number): boolean {
+/**
+ * Fills `rows` with the batch rows that hold a real token at time `t` and returns how many.
+ * Only those rows are multiplied and updated: padding carries the state through unchanged, so
+ * the recurrent products shrink to the texts still running (pre-padded short texts start late).
+ */
+export function activeRows(layout: SequenceLayout, t: number, rows: Int32Array): number {
   const { active, batch, time } = layout;
-  if (active === null) return true;
-  for (let b = 0; b < batch; b++) if (active[b * time + t] !== 0) return true;
-  return false;
+  let n = 0;
+  for (let b = 0; b < batch; b++) if (active === null || active[b * time + t] !== 0) rows[n++] = b;
+  return n;
+}
+
+/** Copies row `rows[k]` of `source` (`width` floats a row) to row `k` of `target`, k < n. */
+export function gatherRows(
+  source: Float32Array,
+  rows: Int32Array,
+  n: number,
+  width: number,
+  target: Float32Array,
+): Float32Array {
+  for (let k = 0; k < n; k++) {
+    const b = rows[k] as number;
+    target.set(source.subarray(b * width, (b + 1) * width), k * width);
+  }
+  return target;
 }
 
 export function gate(kind: GateActivation, x: number): number {
@@ -36,7 +55,7 @@ export function gate(kind: GateActivation, x: number): number {
 /** tfjs-layers' `hardSigmoid`: `clip(0.2·x + 0.5, 0, 1)`. */
 export function hardSigmoid(x: number): number {
   const y = 0.2 * x + 0.5;
-  return y <= 0 ? 0 : y >= 1 ? 1 : y;
+  return y <= 0 ? 0 : Math.min(y, 1);
 }
 
 /** The logistic function through the rational `tanh` below (no `Math.exp`, which is slow in V8). */
@@ -56,8 +75,8 @@ export function gateSlope(kind: GateActivation, y: number): number {
  * it or than `Math.exp` in V8; this and the gates are most of the fused layers' JavaScript time.
  */
 export function tanh(x: number): number {
-  if (x > 7.99881172180175781) return 1;
-  if (x < -7.99881172180175781) return -1;
+  if (x > 7.998811721801758) return 1;
+  if (x < -7.998811721801758) return -1;
   const x2 = x * x;
   let p = -2.76076847742355e-16;
   p = p * x2 + 2.00018790482477e-13;

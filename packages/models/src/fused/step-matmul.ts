@@ -1,44 +1,68 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
+import { heapView } from '../wasm-kernels/heap.js';
 
 /**
  * One recurrent matrix product per time step, `a · W` (or `a · Wᵀ`), with `a` a plain
  * Float32Array the step loop owns. The product runs on the active backend (XNNPACK on wasm does
- * ~25 GFLOP/s at these sizes, an order of magnitude above a JavaScript loop), everything around it
+ * ~25 GFLOP/s at these sizes, an order of magnitude above a JavaScript loop); everything around it
  * stays in JavaScript: that is what replaces tfjs-layers' dozens of small ops per step.
- * Only tf ops and `dataSync`, so it is correct on every backend.
+ *
+ * On wasm the left operand is one tensor whose bytes in the wasm heap are overwritten each step,
+ * and the product is read through a view on the heap: no copies, no garbage (the generic
+ * `tensor2d` + `dataSync` path spent more time copying and collecting than multiplying). Every
+ * other backend takes that generic path, which only uses public tf ops.
  */
 export class StepMatMul {
   readonly inner: number;
   private readonly weights: Tensor2D;
+  private readonly ownsWeights: boolean;
+  private readonly wasm: BackendWasm | null;
+  private left: Tensor2D | null = null;
+  private product: Tensor2D | null = null;
 
   /**
-   * With `transposeWeights` the transpose is made once here: tfjs-backend-wasm's matMul with
+   * With `transposeWeights` the transpose is made once, here: tfjs-backend-wasm's matMul with
    * `transposeB` (or `transposeA`) is 10–1000× slower than on a transposed copy at these shapes
-   * (`node bench`-style timing: 6.4 ms vs 0.3 ms for 64×512 · (128×512)ᵀ). Call `dispose`.
+   * (6.4 ms against 0.3 ms for 64×512 · (128×512)ᵀ). `dispose` when done.
    */
   constructor(weights: Tensor2D, transposeWeights: boolean) {
     this.weights = transposeWeights ? tf.transpose(weights) : weights;
-    this.owned = transposeWeights;
+    this.ownsWeights = transposeWeights;
     this.inner = this.weights.shape[0];
-  }
-
-  private readonly owned: boolean;
-
-  dispose(): void {
-    if (this.owned) this.weights.dispose();
+    this.wasm = tf.getBackend() === 'wasm' ? (tf.backend() as BackendWasm) : null;
   }
 
   /**
-   * `rows × inner` times the weights. The result must be read before the next call and never
-   * written to (on the cpu backend it is the output tensor's own storage).
+   * `rows × inner` times the weights. The result is valid until the next tf call (a heap view on
+   * wasm; on cpu the output tensor's own storage): read it at once and never write to it.
    */
   run(a: Float32Array, rows: number): Float32Array {
-    const left = tf.tensor2d(a, [rows, this.inner]);
-    const product = tf.matMul(left, this.weights);
-    const values = product.dataSync() as Float32Array;
-    left.dispose();
-    product.dispose();
-    return values;
+    if (this.wasm === null) {
+      const left = tf.tensor2d(a.subarray(0, rows * this.inner), [rows, this.inner]);
+      const product = tf.matMul(left, this.weights);
+      const values = product.dataSync() as Float32Array;
+      left.dispose();
+      product.dispose();
+      return values;
+    }
+    if (this.left === null || this.left.shape[0] !== rows) {
+      this.left?.dispose();
+      this.left = tf.zeros([rows, this.inner]) as Tensor2D;
+    }
+    this.product?.dispose();
+    (heapView(this.wasm, this.left) as Float32Array).set(a.subarray(0, rows * this.inner));
+    const product = tf.matMul(this.left, this.weights) as Tensor2D;
+    this.product = product;
+    return heapView(this.wasm, product) as Float32Array;
+  }
+
+  dispose(): void {
+    this.left?.dispose();
+    this.product?.dispose();
+    this.left = null;
+    this.product = null;
+    if (this.ownsWeights) this.weights.dispose();
   }
 }
