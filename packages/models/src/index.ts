@@ -13,6 +13,7 @@ export {
   buildClassifier,
   type ClassifierModel,
   LAYER_NAMES,
+  usesFusedLayers,
 } from './build-classifier.js';
 export { readCheckpoint, writeCheckpoint } from './checkpoint-files.js';
 export {
@@ -33,6 +34,8 @@ export {
   ClassifierConfigSchema,
   POOLING_TYPES,
   type PoolingType,
+  RECURRENT_IMPLEMENTATIONS,
+  type RecurrentImplementation,
   resolveClassifierConfig,
 } from './classifier-config.js';
 export {
@@ -44,6 +47,14 @@ export {
   predictProbabilities,
 } from './evaluate-classifier.js';
 export { fileSystemModelHandler } from './file-io-handler.js';
+export { withRecurrentImplementation } from './fused/convert-implementation.js';
+export { FusedRecurrent, type FusedRecurrentArgs } from './fused/fused-recurrent-layer.js';
+export {
+  type FusedCell,
+  type FusedSequenceOptions,
+  fusedRecurrentSequence,
+} from './fused/fused-recurrent-op.js';
+export type { GateActivation } from './fused/sequence-layout.js';
 export { MaskedGlobalPooling1D } from './masked-global-pooling.js';
 export {
   type LoadClassifierOptions,
