@@ -68,15 +68,23 @@ export function App() {
       }),
     [defaultSelection],
   );
-  const chosenIds = models.filter((m) => chosen.has(m.id)).map((m) => m.id);
-  const chosenDetails = chosenIds
-    .map((id) => registry.details.get(id))
-    .filter((d): d is ModelDetail => d !== undefined);
-
-  const liveJobs =
-    jobs.jobs.status === 'ready'
-      ? jobs.jobs.value.filter((j) => j.state === 'active' && j.history.length > 0)
-      : [];
+  // Memoised so charts are redrawn when what they show changed, not on every job poll.
+  const chosenIds = useMemo(
+    () => models.filter((m) => chosen.has(m.id)).map((m) => m.id),
+    [models, chosen],
+  );
+  const chosenDetails = useMemo(
+    () =>
+      chosenIds
+        .map((id) => registry.details.get(id))
+        .filter((d): d is ModelDetail => d !== undefined),
+    [chosenIds, registry.details],
+  );
+  const jobList = jobs.jobs.status === 'ready' ? jobs.jobs.value : null;
+  const liveJobs = useMemo(
+    () => (jobList ?? []).filter((j) => j.state === 'active' && j.history.length > 0),
+    [jobList],
+  );
   const curves = useMemo(
     () => [...chosenDetails.map(modelCurve), ...liveJobs.map(jobCurve)],
     [chosenDetails, liveJobs],

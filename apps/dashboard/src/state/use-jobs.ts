@@ -82,6 +82,9 @@ export function useJobs(apiKey: string, onFinished: () => void): Jobs {
             const seen = known.find((k) => k.id === job.id);
             return seen !== undefined && streams.current.has(job.id) && isLive(job) ? seen : job;
           });
+          // Unchanged jobs keep the same array, so nothing that draws them redraws.
+          if (current.status === 'ready' && JSON.stringify(merged) === JSON.stringify(known))
+            return current;
           return { status: 'ready', value: merged };
         });
         for (const job of list.items) follow(job);
