@@ -6,7 +6,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, percent } from '../src/model/format.js';
 import { launchChromium, type WatchedPage, watchedPage } from './support/browser.js';
-import { ADMIN_KEY, type DashboardStack, startDashboardStack } from './support/dashboard-stack.js';
+import {
+  ADMIN_KEY,
+  type DashboardStack,
+  READ_KEY,
+  startDashboardStack,
+} from './support/dashboard-stack.js';
 import { type FixtureModel, writeFixtureModels } from './support/fixture-models.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
@@ -206,6 +211,24 @@ describe('dashboard in Chromium against the real API', () => {
       .toBe('default model');
     const aliases = await api<{ items: { name: string; modelId: string }[] }>('/v1/aliases');
     expect(aliases.items.find((a) => a.name === 'default')?.modelId).toBe('gru-seed1');
+  });
+
+  it('tells a reader without an admin key, in words, why a training did not start', async () => {
+    const watched = await watchedPage(browser, {
+      width: 1280,
+      height: 900,
+      expectedFailures: [NO_COMPARISONS, { status: 403, url: /\/v1\/training-jobs$/ }],
+      apiKey: READ_KEY,
+    });
+    pages.push(watched);
+    const { page } = watched;
+    await page.goto(`${stack.origin}/`);
+    const form = page.getByRole('form', { name: 'Start a training' });
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await expect
+      .poll(() => form.locator('.error').textContent())
+      .toMatch(/\(FORBIDDEN: enter an API key above with admin rights\)$/);
+    expect(await page.locator('li.job').count()).toBe(0);
   });
 
   it('says honestly that there are no comparison runs yet', async () => {

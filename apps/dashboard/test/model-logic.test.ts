@@ -2,6 +2,7 @@ import type { TrainingJobView, TrainingProgress } from '@newscell/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseServerSentEvents } from '../src/api/job-event-source.js';
 import { spread } from '../src/model/cell-stats.js';
+import { isComparisonRun, isDisagreement } from '../src/model/comparison-shape.js';
 import { jobProgress } from '../src/model/job-progress.js';
 
 describe('parseServerSentEvents', () => {
@@ -76,5 +77,28 @@ describe('jobProgress', () => {
     expect(jobProgress(job({ state: 'completed' }))).toEqual({ fraction: 1, text: 'done' });
     expect(jobProgress(job({ state: 'queued' })).text).toBe('queued');
     expect(jobProgress(job({ state: 'failed', failedReason: 'boom' })).text).toBe('failed: boom');
+  });
+});
+
+describe('comparison shape guards (the assumed GET /v1/comparisons answer)', () => {
+  const run = {
+    id: 'c1',
+    state: 'completed',
+    cells: ['gru', 'lstm'],
+    pairwise: [
+      { a: 'gru', b: 'lstm', combined: { n: 10, onlyA: 4, onlyB: 1, pValue: 0.375, winner: null } },
+    ],
+  };
+
+  it('accepts the assumed shape and refuses anything else instead of showing wrong numbers', () => {
+    expect(isComparisonRun(run)).toBe(true);
+    expect(isComparisonRun({ ...run, pairwise: [{ a: 'gru', b: 'lstm', pValue: 0.3 }] })).toBe(
+      false,
+    );
+    expect(isComparisonRun({ ...run, cells: 'gru,lstm' })).toBe(false);
+    expect(
+      isDisagreement({ index: 3, text: 't', label: 'World', predicted: { gru: 'World' } }),
+    ).toBe(true);
+    expect(isDisagreement({ index: 3, text: 't', label: 'World' })).toBe(false);
   });
 });

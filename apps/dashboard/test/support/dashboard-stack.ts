@@ -16,6 +16,7 @@ export const DIST_DIR = join(here, '..', '..', 'dist');
 const WORKER_MAIN = join(here, '..', '..', '..', 'worker', 'dist', 'main.js');
 
 export const ADMIN_KEY = 'dashboard-admin-key-0123456789';
+export const READ_KEY = 'dashboard-read-key-0123456789';
 
 export interface DashboardStack {
   /** `http://127.0.0.1:<port>`, the real API. */
@@ -51,6 +52,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
     MODELS_DIR: modelsDir,
     LOG_LEVEL: 'warn',
     NEWSCELL_ADMIN_KEYS: ADMIN_KEY,
+    NEWSCELL_READ_KEYS: READ_KEY,
     // The API serves the dashboard at `/` (@fastify/static): this build, not a copy.
     NEWSCELL_DASHBOARD_DIR: DIST_DIR,
   });
