@@ -96,7 +96,7 @@ function qualityOption(stats: CellStats[]): EChartsCoreOption {
           data: REFERENCE_RESULTS.map((r, i) => ({
             name: `${r.name} ${percent(r.accuracy)} · ${count(r.trainingRows)} rows`,
             yAxis: r.accuracy,
-            label: { offset: [0, i === 1 ? 8 : i === 2 ? -8 : 0] },
+            label: { offset: [0, i === 1 ? 4 : i === 2 ? -8 : 0] },
           })),
         },
       },

@@ -131,7 +131,7 @@ export function ModelsTable({
                 </th>
               ))}
               <th scope="col">Training rows</th>
-              <th scope="col">POST /v1/predict</th>
+              <th scope="col">Predict default</th>
             </tr>
           </thead>
           <tbody>
