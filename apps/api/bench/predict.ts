@@ -33,7 +33,7 @@ import { createTokenizer, Vocabulary } from '@newscell/tokenizer';
 import autocannon from 'autocannon';
 
 const workspace = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const MAX_LENGTH = 48;
 
@@ -94,25 +94,24 @@ if (source === cached && !existsSync(join(cached, 'manifest.json'))) {
 const modelsDir = mkdtempSync(join(tmpdir(), 'newscell-bench-models-'));
 cpSync(source, join(modelsDir, modelId), { recursive: true });
 
-// In-process ceiling: batches of 64 texts through the same Predictor the server uses. Measured
-// before and after the HTTP runs (the machine is shared: the mean of both is the reference).
-async function inProcessPerSecond(): Promise<number> {
-  const predictor = await loadPredictor(join(modelsDir, modelId));
+// In-process ceiling: batches of texts through the same Predictor class the server uses,
+// measured in rounds interleaved with the HTTP runs (the machine is shared and its load drifts:
+// comparing neighbouring measurements is fairer than one of each).
+const predictor = await loadPredictor(join(modelsDir, modelId));
+function inProcessPerSecond(batchSize: number, ms: number): number {
   const batch = (i: number) =>
-    Array.from({ length: 64 }, (_, k) => texts[(i * 64 + k) % texts.length] as string);
+    Array.from(
+      { length: batchSize },
+      (_, k) => texts[(i * batchSize + k) % texts.length] as string,
+    );
   for (let i = 0; i < 3; i++) predictor.predict(batch(i));
   let predicted = 0;
   const start = performance.now();
-  for (let i = 0; performance.now() - start < 5000; i++)
+  for (let i = 0; performance.now() - start < ms; i++)
     predicted += predictor.predict(batch(i)).length;
-  const perSecond = predicted / ((performance.now() - start) / 1000);
-  predictor.dispose();
-  console.log(
-    `in-process: ${perSecond.toFixed(0)} predictions/s (batches of 64, ${formatBackend(backend)})`,
-  );
-  return perSecond;
+  return predicted / ((performance.now() - start) / 1000);
 }
-const inProcessBefore = await inProcessPerSecond();
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const redis = await ensureRedis({ mode: 'attached' });
 const server = await startServer({
@@ -147,12 +146,31 @@ try {
     () => undefined,
   ); // warm-up: loads the model, JIT
   const one = await run(1);
+  const rounds: { inProcess64: number; inProcess32: number; http32: number; ratio: number }[] = [];
+  let requests32 = 0;
+  let seconds32 = 0;
+  let errors32 = 0;
+  const latencies32: { p50: number; p99: number }[] = [];
   const batchesBefore = await batchStats(base);
-  const many = await run(32);
+  for (let r = 0; r < ROUNDS; r++) {
+    const inProcess64 = inProcessPerSecond(64, 4000);
+    const inProcess32 = inProcessPerSecond(32, 2000);
+    const many = await run(32);
+    const http32 = many.requests.total / many.duration;
+    requests32 += many.requests.total;
+    seconds32 += many.duration;
+    errors32 += many.errors + many.timeouts + many.non2xx;
+    latencies32.push({ p50: many.latency.p50, p99: many.latency.p99 });
+    rounds.push({ inProcess64, inProcess32, http32, ratio: http32 / inProcess64 });
+    console.log(
+      `round ${r + 1}: in-process ${inProcess64.toFixed(0)}/s (batch 64), ${inProcess32.toFixed(0)}/s (batch 32); HTTP 32 clients ${http32.toFixed(0)}/s = ${((http32 / inProcess64) * 100).toFixed(0)}%`,
+    );
+  }
   const batchesAfter = await batchStats(base);
-  const httpPerSecond = many.requests.total / many.duration;
-  const inProcessAfter = await inProcessPerSecond();
-  const inProcess = (inProcessBefore + inProcessAfter) / 2;
+  predictor.dispose();
+  const httpPerSecond = requests32 / seconds32;
+  const inProcess = rounds.reduce((s, r) => s + r.inProcess64, 0) / rounds.length;
+  const inProcess32 = rounds.reduce((s, r) => s + r.inProcess32, 0) / rounds.length;
   const results = {
     name: 'predict',
     model: { id: modelId, cell: 'lstm', maxLength: MAX_LENGTH, given: given ?? null },
@@ -161,7 +179,7 @@ try {
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     durationSeconds: DURATION_S,
     batching: {
-      windowMs: Number(process.env.NEWSCELL_BATCH_WINDOW_MS ?? 2),
+      windowMs: Number(process.env.NEWSCELL_BATCH_WINDOW_MS ?? 5),
       maxTexts: Number(process.env.NEWSCELL_BATCH_MAX_TEXTS ?? 64),
     },
     concurrency1: {
@@ -172,14 +190,16 @@ try {
     },
     concurrency32: {
       predictionsPerSecond: httpPerSecond,
-      p50Ms: many.latency.p50,
-      p99Ms: many.latency.p99,
-      errors: many.errors + many.timeouts + many.non2xx,
+      latencyPerRound: latencies32,
+      errors: errors32,
     },
     meanBatchSizeAt32:
       (batchesAfter.sum - batchesBefore.sum) / (batchesAfter.count - batchesBefore.count),
-    inProcessBatch64PerSecond: { before: inProcessBefore, after: inProcessAfter, mean: inProcess },
+    rounds,
+    inProcessBatch64PerSecond: inProcess,
+    inProcessBatch32PerSecond: inProcess32,
     httpShareOfInProcess: httpPerSecond / inProcess,
+    httpShareOfInProcessBatch32: httpPerSecond / inProcess32,
     goal: '>= 0.70 of in-process, zero errors',
   };
   console.log(`single text, concurrency 1: p50 ${one.latency.p50} ms, p99 ${one.latency.p99} ms`);

@@ -29,7 +29,8 @@ export const ApiEnvSchema = Type.Object({
   NEWSCELL_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   NEWSCELL_SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
   NEWSCELL_MODEL_CACHE_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 4 }),
-  NEWSCELL_BATCH_WINDOW_MS: Type.Number({ minimum: 0, maximum: 1000, default: 2 }),
+  NEWSCELL_BATCH_WINDOW_MS: Type.Number({ minimum: 0, maximum: 1000, default: 5 }),
+  NEWSCELL_REGISTRY_RECHECK_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
   NEWSCELL_BATCH_MAX_TEXTS: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
   NEWSCELL_DASHBOARD_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
@@ -71,6 +72,8 @@ export interface ApiConfig {
     batchWindowMs: number;
     /** Texts per model call. */
     batchMaxTexts: number;
+    /** How stale the predict path's view of registry and aliases may be. */
+    registryRecheckMs: number;
   };
   /** Static files served at `/` (the dashboard build). */
   dashboardDir: string;
@@ -116,6 +119,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       cacheModels: e.NEWSCELL_MODEL_CACHE_SIZE,
       batchWindowMs: e.NEWSCELL_BATCH_WINDOW_MS,
       batchMaxTexts: e.NEWSCELL_BATCH_MAX_TEXTS,
+      registryRecheckMs: e.NEWSCELL_REGISTRY_RECHECK_MS,
     },
     dashboardDir:
       e.NEWSCELL_DASHBOARD_DIR === undefined

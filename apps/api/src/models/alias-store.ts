@@ -19,20 +19,22 @@ interface AliasFile {
 export class AliasStore {
   readonly file: string;
   #queue: Promise<unknown> = Promise.resolve();
+  #cached: { file: AliasFile; at: number } | null = null;
 
   constructor(readonly dir: string) {
     this.file = join(dir, ALIASES_JSON);
   }
 
-  async list(): Promise<Alias[]> {
-    const { aliases } = await this.#read();
+  /** `maxAgeMs`: accept aliases read from disk that recently (0: read now). */
+  async list(options: { maxAgeMs?: number } = {}): Promise<Alias[]> {
+    const { aliases } = await this.#read(options.maxAgeMs ?? 0);
     return Object.entries(aliases)
       .map(([name, a]) => ({ name, modelId: a.modelId, updated: a.updated }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async get(name: string): Promise<Alias | null> {
-    return (await this.list()).find((a) => a.name === name) ?? null;
+  async get(name: string, options: { maxAgeMs?: number } = {}): Promise<Alias | null> {
+    return (await this.list(options)).find((a) => a.name === name) ?? null;
   }
 
   /** Points `name` at `modelId` (the caller checks the model exists). */
@@ -57,13 +59,14 @@ export class AliasStore {
 
   #change<T>(edit: (file: AliasFile) => T): Promise<T> {
     const run = this.#queue.then(async () => {
-      const file = await this.#read();
+      const file = await this.#read(0);
       const result = edit(file);
       await mkdir(this.dir, { recursive: true });
       const temp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
         await writeFile(temp, `${JSON.stringify(file, null, 1)}\n`);
         await rename(temp, this.file);
+        this.#cached = { file, at: performance.now() };
       } catch (error) {
         await rm(temp, { force: true });
         throw error;
@@ -74,7 +77,17 @@ export class AliasStore {
     return run;
   }
 
-  async #read(): Promise<AliasFile> {
+  async #read(maxAgeMs: number): Promise<AliasFile> {
+    const cached = this.#cached;
+    if (cached !== null && performance.now() - cached.at <= maxAgeMs) {
+      return structuredClone(cached.file);
+    }
+    const file = await this.#readFile();
+    this.#cached = { file, at: performance.now() };
+    return structuredClone(file);
+  }
+
+  async #readFile(): Promise<AliasFile> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');

@@ -51,7 +51,7 @@ export function assertModelId(id: string): void {
  * whenever a directory is replaced (models are written to a temp sibling and renamed in).
  */
 export class ModelRegistry {
-  readonly #cache = new Map<string, { mtimeMs: number; record: ModelRecord }>();
+  readonly #cache = new Map<string, { mtimeMs: number; checkedAt: number; record: ModelRecord }>();
 
   constructor(
     readonly dir: string,
@@ -91,9 +91,17 @@ export class ModelRegistry {
     return records.filter((r): r is ModelRecord => r !== null);
   }
 
-  /** One model's metadata; `MODEL_NOT_FOUND` (404) or `MODEL_CORRUPT` (409) naming the file. */
-  async get(id: string): Promise<ModelRecord> {
+  /**
+   * One model's metadata; `MODEL_NOT_FOUND` (404) or `MODEL_CORRUPT` (409) naming the file.
+   * `maxAgeMs`: trust a cached record checked on disk that recently (the predict path, which
+   * should not touch the disk per request); 0 always checks.
+   */
+  async get(id: string, options: { maxAgeMs?: number } = {}): Promise<ModelRecord> {
     const dir = this.dirOf(id);
+    const known = this.#cache.get(id);
+    if (known !== undefined && performance.now() - known.checkedAt <= (options.maxAgeMs ?? 0)) {
+      return known.record;
+    }
     const manifestFile = join(dir, 'manifest.json');
     let mtimeMs: number;
     try {
@@ -116,7 +124,10 @@ export class ModelRegistry {
       );
     }
     const cached = this.#cache.get(id);
-    if (cached?.mtimeMs === mtimeMs) return cached.record;
+    if (cached?.mtimeMs === mtimeMs) {
+      cached.checkedAt = performance.now();
+      return cached.record;
+    }
     const manifest = await readJson<ModelManifestView>(id, dir, 'manifest.json');
     if (manifest === null || typeof manifest !== 'object' || manifest.id !== id) {
       throw new NewscellError(
@@ -130,7 +141,7 @@ export class ModelRegistry {
         ? null
         : await readJson<SavedMetrics>(id, dir, 'metrics.json');
     const record: ModelRecord = { id, dir, manifest, metrics };
-    this.#cache.set(id, { mtimeMs, record });
+    this.#cache.set(id, { mtimeMs, checkedAt: performance.now(), record });
     return record;
   }
 

@@ -23,11 +23,21 @@ export interface ModelServiceParts {
   aliases: AliasStore;
   predictors: PredictorCache;
   batcher: PredictionBatcher;
+  /**
+   * How stale the predict path's view of the registry and aliases may be: changes made through
+   * this API apply at once, changes made on disk by others within this time. @defaultValue 1000
+   */
+  recheckMs?: number;
 }
 
 /** What the model, alias, predict and compare routes do, over the registry on disk. */
 export class ModelService {
-  constructor(private readonly parts: ModelServiceParts) {}
+  readonly #recheckMs: number;
+  #bestModel: { id: string; at: number } | null = null;
+
+  constructor(private readonly parts: ModelServiceParts) {
+    this.#recheckMs = parts.recheckMs ?? 1000;
+  }
 
   /** Models filtered by cell, sorted (accuracy: best first; created: newest first), one page. */
   async list(query: ListModelsQuery): Promise<ModelList> {
@@ -83,6 +93,7 @@ export class ModelService {
     }
     this.parts.predictors.evict(id);
     await this.parts.registry.remove(id);
+    this.#bestModel = null;
   }
 
   /**
@@ -95,7 +106,15 @@ export class ModelService {
     options: { knownToExist?: boolean } = {},
   ): Promise<PredictResponse> {
     // Checked per request (a stat while cached) so a deleted model answers 404 at once.
-    if (options.knownToExist !== true) await this.parts.registry.get(id);
+    if (options.knownToExist !== true) {
+      try {
+        await this.parts.registry.get(id, { maxAgeMs: this.#recheckMs });
+      } catch (error) {
+        // Removed on disk by someone else: free its memory too.
+        if ((error as NewscellError).code === 'MODEL_NOT_FOUND') this.parts.predictors.evict(id);
+        throw error;
+      }
+    }
     const predictions = await this.parts.batcher.predict(id, texts);
     return { modelId: id, predictions } as PredictResponse;
   }
@@ -106,12 +125,14 @@ export class ModelService {
    * points at a model that is gone.
    */
   async defaultModelId(): Promise<string> {
-    const alias = await this.parts.aliases.get(DEFAULT_ALIAS);
+    const fresh = { maxAgeMs: this.#recheckMs };
+    const alias = await this.parts.aliases.get(DEFAULT_ALIAS, fresh);
     if (alias !== null) {
       try {
-        await this.parts.registry.get(alias.modelId);
+        await this.parts.registry.get(alias.modelId, fresh);
       } catch (error) {
         if ((error as NewscellError).code !== 'MODEL_NOT_FOUND') throw error;
+        this.parts.predictors.evict(alias.modelId);
         throw new NewscellError(
           'MODEL_NOT_FOUND',
           `alias default points at model ${alias.modelId}, which is not in the registry: PUT /v1/aliases/default with another model`,
@@ -119,6 +140,10 @@ export class ModelService {
         );
       }
       return alias.modelId;
+    }
+    const remembered = this.#bestModel;
+    if (remembered !== null && performance.now() - remembered.at <= this.#recheckMs) {
+      return remembered.id;
     }
     const best = bestByAccuracy(await this.summaries());
     if (best === undefined) {
@@ -128,6 +153,7 @@ export class ModelService {
         { details: { alias: DEFAULT_ALIAS } },
       );
     }
+    this.#bestModel = { id: best.id, at: performance.now() };
     return best.id;
   }
 
@@ -138,6 +164,7 @@ export class ModelService {
   /** Points an alias at an existing model (`MODEL_NOT_FOUND` otherwise). */
   async setAlias(name: string, modelId: string): Promise<Alias> {
     await this.parts.registry.get(modelId);
+    this.#bestModel = null;
     return this.parts.aliases.set(name, modelId);
   }
 

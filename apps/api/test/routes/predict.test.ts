@@ -230,6 +230,22 @@ describe('POST /v1/models/:id/predict', () => {
   });
 });
 
+describe('a model removed on disk by someone else', () => {
+  it('answers 404 once NEWSCELL_REGISTRY_RECHECK_MS has passed; removed through the API, at once', async () => {
+    const t = await withModels({ NEWSCELL_REGISTRY_RECHECK_MS: '300' });
+    expect((await predict(t, '/v1/models/bow-a/predict', { text: 'a' })).statusCode).toBe(200);
+    await rm(join(t.config.modelsDir, 'bow-a'), { recursive: true });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await predict(t, '/v1/models/bow-a/predict', { text: 'a' })).statusCode).toBe(404);
+
+    expect((await predict(t, '/v1/models/gru-a/predict', { text: 'a' })).statusCode).toBe(200);
+    const del = await t.app.inject({ method: 'DELETE', url: '/v1/models/gru-a', headers: admin });
+    expect(del.statusCode).toBe(200);
+    expect((await predict(t, '/v1/models/gru-a/predict', { text: 'a' })).statusCode).toBe(404);
+    expect(t.app.predictors.ids()).toEqual([]);
+  });
+});
+
 describe('POST /v1/predict', () => {
   it('answers 404 with what to do when the registry has no model', async () => {
     const t = await make();
@@ -257,7 +273,7 @@ describe('POST /v1/predict', () => {
   });
 
   it('answers 404 naming the alias when default points at a model that is gone', async () => {
-    const t = await withModels();
+    const t = await withModels({ NEWSCELL_REGISTRY_RECHECK_MS: '0' });
     await t.app.inject({
       method: 'PUT',
       url: '/v1/aliases/default',

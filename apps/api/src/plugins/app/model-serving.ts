@@ -25,6 +25,8 @@ export interface ModelServingOptions {
     batchWindowMs: number;
     /** Texts per model call. */
     batchMaxTexts: number;
+    /** How stale the predict path's view of registry and aliases may be. */
+    registryRecheckMs: number;
   };
 }
 
@@ -82,6 +84,7 @@ async function modelServing(app: FastifyInstance, options: ModelServingOptions):
     aliases: new AliasStore(options.modelsDir),
     predictors,
     batcher,
+    recheckMs: options.serving.registryRecheckMs,
   });
   app.decorate('models', service);
   app.decorate('predictors', predictors);
