@@ -15,7 +15,9 @@ describe('loadApiConfig', () => {
       corsOrigins: [],
       rateLimit: { max: 600, windowMs: 60_000 },
       sseHeartbeatMs: 15_000,
+      serving: { cacheModels: 4, batchWindowMs: 5, batchMaxTexts: 64, registryRecheckMs: 1000 },
     });
+    expect(loadApiConfig({}).dashboardDir).toMatch(/apps\/dashboard\/dist$/);
   });
 
   it('stops on a bad value, naming the variable', () => {
@@ -29,6 +31,16 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ NEWSCELL_MAX_TEXTS: '0' })).toThrow(
       /environment \/NEWSCELL_MAX_TEXTS/,
     );
+    for (const [variable, value] of [
+      ['NEWSCELL_MODEL_CACHE_SIZE', '0'],
+      ['NEWSCELL_BATCH_WINDOW_MS', '-1'],
+      ['NEWSCELL_BATCH_MAX_TEXTS', 'many'],
+      ['NEWSCELL_REGISTRY_RECHECK_MS', '1.5'],
+    ] as const) {
+      expect(() => loadApiConfig({ [variable]: value }), variable).toThrow(
+        new RegExp(`environment /${variable}: `),
+      );
+    }
     expect(() => loadApiConfig({ NEWSCELL_QUEUE_PREFIX: 'a b' })).toThrow(
       /environment \/NEWSCELL_QUEUE_PREFIX/,
     );

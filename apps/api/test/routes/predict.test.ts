@@ -246,6 +246,32 @@ describe('a model removed on disk by someone else', () => {
   });
 });
 
+describe('a model replaced on disk under the same id', () => {
+  it('is reloaded: answers come from the new model', async () => {
+    const t = await withModels({ NEWSCELL_REGISTRY_RECHECK_MS: '0' });
+    const before = (await predict(t, '/v1/models/gru-a/predict', { texts: TOPIC_TEXTS })).json();
+    await writeFixtureModel(t.config.modelsDir, {
+      id: 'gru-a',
+      cell: 'bow',
+      created: new Date(Date.UTC(2030, 0, 1)),
+      overwrite: true,
+    });
+    const after = (await predict(t, '/v1/models/gru-a/predict', { texts: TOPIC_TEXTS })).json();
+    const direct = await loadPredictor(join(t.config.modelsDir, 'gru-a'));
+    const expected = direct.predict(TOPIC_TEXTS);
+    direct.dispose();
+    expect(direct.config.cell).toBe('bow');
+    expect(after.predictions[0].probabilities.World).toBeCloseTo(
+      expected[0]?.probabilities.World as number,
+      6,
+    );
+    expect(after.predictions[0].probabilities.World).not.toBeCloseTo(
+      before.predictions[0].probabilities.World,
+      6,
+    );
+  });
+});
+
 describe('POST /v1/predict', () => {
   it('answers 404 with what to do when the registry has no model', async () => {
     const t = await make();

@@ -95,6 +95,8 @@ export interface FixtureModel {
   cell: 'bow' | 'gru';
   /** @defaultValue now */
   created?: Date;
+  /** Replace an existing directory of that id. @defaultValue false */
+  overwrite?: boolean;
   /** Test figures written to metrics.json; `null` writes no metrics.json at all. */
   metrics?: {
     accuracy: number;
@@ -124,6 +126,7 @@ export async function writeFixtureModel(modelsDir: string, spec: FixtureModel): 
     vocabulary: vocabulary.toJSON(),
     tokenizerOptions,
     ...(spec.created === undefined ? {} : { created: spec.created }),
+    overwrite: spec.overwrite ?? false,
     metrics:
       m === null
         ? undefined

@@ -68,7 +68,13 @@ async function modelServing(app: FastifyInstance, options: ModelServingOptions):
     onEvict: (id) => app.log.info({ model: id }, 'model unloaded'),
   });
   const run = async (id: string, texts: string[]): Promise<TopicPrediction[]> => {
-    const predictor = await predictors.get(id);
+    const record = await registry.get(id, { maxAgeMs: options.serving.registryRecheckMs });
+    let predictor = await predictors.get(id);
+    // The directory was replaced under the same id (a retried job): load the new model.
+    if (predictor.manifest.created !== record.manifest.created) {
+      predictors.evict(id);
+      predictor = await predictors.get(id);
+    }
     const predictions = predictor.predict(texts);
     for (const p of predictions) predictionsTotal.inc({ model: id, label: p.label });
     return predictions;
