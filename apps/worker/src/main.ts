@@ -11,9 +11,19 @@ try {
 }
 
 const logger = pino({ level: config.logLevel, base: { service: 'worker', pid: process.pid } });
-const worker = await TrainingWorker.start({ config, logger });
 
+// Handlers first: a signal during start-up must stop the worker cleanly, not kill it mid-connect.
+let worker: TrainingWorker | undefined;
+let stopRequested = false;
 let signals = 0;
+const stop = (running: TrainingWorker) =>
+  running.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     signals += 1;
@@ -22,12 +32,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.exit(1);
     }
     logger.info({ signal }, 'stopping');
-    worker.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    stopRequested = true;
+    if (worker !== undefined) void stop(worker);
   });
 }
+
+worker = await TrainingWorker.start({ config, logger });
+if (stopRequested) void stop(worker);

@@ -161,13 +161,23 @@ export class TrainingWorker {
     const timeout = new Promise<'timeout'>((r) =>
       setTimeout(() => r('timeout'), config.shutdownTimeoutMs).unref(),
     );
-    if ((await Promise.race([closed.then(() => 'closed' as const), timeout])) === 'timeout') {
+    const done = closed.then(
+      () => 'closed' as const,
+      (err: unknown) => {
+        logger.error({ err }, 'worker close failed');
+        return 'closed' as const;
+      },
+    );
+    if ((await Promise.race([done, timeout])) === 'timeout') {
+      // `close(true)` cannot help now: a close is under way and BullMQ hands that one back, still
+      // waiting for the training. Leave instead; the jobs' locks run out and the stalled check
+      // gives them to a worker that resumes them from their last checkpoint.
       logger.warn(
         'active jobs did not hand back in time: forcing close (they will be resumed as stalled)',
       );
-      await this.worker.close(true);
     }
+    // Not `quit()`: with Redis away it would wait for a reconnection that may never come.
     this.subscriber.disconnect();
-    await this.commands.quit().catch(() => {});
+    this.commands.disconnect();
   }
 }

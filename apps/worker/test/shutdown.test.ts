@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
 import type { Job } from 'bullmq';
@@ -55,7 +55,10 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
   });
   afterEach(async () => {
     await t.killWorkers();
+    // Job ids start again from 1 after this: their checkpoints must go too.
     await t.queue.obliterate({ force: true });
+    rmSync(join(t.dir, 'checkpoints'), { recursive: true, force: true });
+    rmSync(join(t.dir, 'models'), { recursive: true, force: true });
   });
   afterAll(async () => {
     await t?.close();
@@ -114,4 +117,53 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     worker.child.kill('SIGTERM');
     expect(await worker.exited, worker.output()).toEqual({ code: 0, signal: null });
   }, 60_000);
+
+  it('a hand-back that outlasts WORKER_SHUTDOWN_TIMEOUT_MS is cut short; the job is resumed as stalled', async () => {
+    const timeoutMs = 1000;
+    const worker = await t.startWorker({
+      WORKER_LOCK_DURATION_MS: '3000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
+    });
+    const job = await t.queue.add('train', JOB);
+    await waitFor(
+      "the first epoch's checkpoint",
+      async () =>
+        existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json')) || undefined,
+    );
+    // A training that answers nothing (stuck in a long computation): stop its process.
+    const stuck = childrenOf(worker.child.pid ?? 0);
+    expect(stuck).toHaveLength(1);
+    for (const pid of stuck) process.kill(pid, 'SIGSTOP');
+    try {
+      const sentAt = Date.now();
+      worker.child.kill('SIGTERM');
+      const exit = await Promise.race([
+        worker.exited,
+        new Promise((r) => setTimeout(() => r('still running'), timeoutMs + 15_000)),
+      ]);
+      const stoppedInMs = Date.now() - sentAt;
+      expect(worker.output()).toContain('forcing close');
+      expect(exit, worker.output()).toEqual({ code: 0, signal: null });
+      expect(stoppedInMs).toBeLessThan(timeoutMs + 3000);
+    } finally {
+      for (const pid of stuck) process.kill(pid, 'SIGKILL');
+    }
+    // Not handed back, not lost: the next worker finds it stalled and resumes it.
+    const stalled: string[] = [];
+    t.events.on('stalled', ({ jobId }) => stalled.push(jobId));
+    await t.startWorker({ WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000' });
+    const result = (await job.waitUntilFinished(t.events, 180_000)) as TrainingResult;
+    expect(result.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+    expect(stalled).toContain(String(job.id));
+  }, 240_000);
 });
+
+/** Pids of the child processes of `pid` (the sandboxed trainings of a worker), from /proc. */
+function childrenOf(pid: number): number[] {
+  const tasks = readdirSync(`/proc/${pid}/task`);
+  const pids = tasks.flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
+  );
+  return [...new Set(pids.map(Number))];
+}
