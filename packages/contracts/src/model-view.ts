@@ -150,23 +150,104 @@ export const ModelManifestSchema = Type.Object({
   files: Type.Record(Type.String(), Type.Object({ bytes: Type.Integer(), sha256: Type.String() })),
 });
 
+const SUMMARY_EXAMPLE = (ModelSummarySchema as unknown as { examples: unknown[] })
+  .examples[0] as Record<string, unknown>;
+
 /** Everything known about one model: the summary plus config, manifest, metrics and history. */
-export const ModelDetailSchema = Type.Object({
-  ...ModelSummarySchema.properties,
-  config: ModelConfigSchema,
-  manifest: ModelManifestSchema,
-  test: Nullable(TestMetricsSchema),
-  training: Nullable(ModelTrainingSchema),
-  data: Type.Unknown({
-    description: 'what the model was trained on (the data set summary), null when unknown',
-  }),
-});
+export const ModelDetailSchema = Type.Object(
+  {
+    ...ModelSummarySchema.properties,
+    config: ModelConfigSchema,
+    manifest: ModelManifestSchema,
+    test: Nullable(TestMetricsSchema),
+    training: Nullable(ModelTrainingSchema),
+    data: Type.Unknown({
+      description: 'what the model was trained on (the data set summary), null when unknown',
+    }),
+  },
+  {
+    examples: [
+      {
+        ...SUMMARY_EXAMPLE,
+        config: {
+          cell: 'gru',
+          vocabSize: 20000,
+          embeddingDim: 64,
+          embeddingInit: 'random',
+          embeddingTrainable: true,
+          layers: 1,
+          hiddenUnits: 64,
+          bidirectional: true,
+          dropout: 0.2,
+          recurrentDropout: 0,
+          maskPadding: true,
+          pooling: 'max',
+          maxLength: 48,
+          numClasses: 4,
+          seed: 42,
+        },
+        manifest: {
+          formatVersion: 1,
+          id: 'gru-42',
+          cell: 'gru',
+          created: '2026-11-27T18:00:00.000Z',
+          backend: { name: 'wasm', version: '4.22.0', coreVersion: '4.22.0' },
+          packageVersion: '0.1.0',
+          vocabularyHash: '3f2a…',
+          datasetSplitHash: '9c1d…',
+          files: { 'weights.bin': { bytes: 1651472, sha256: 'ab12…' } },
+        },
+        test: {
+          n: 7600,
+          accuracy: 0.874,
+          macroF1: 0.873,
+          logLoss: 0.36,
+          perClass: [
+            { label: 'World', precision: 0.89, recall: 0.87, f1: 0.88, support: 1900 },
+            { label: 'Sports', precision: 0.93, recall: 0.96, f1: 0.945, support: 1900 },
+            { label: 'Business', precision: 0.83, recall: 0.83, f1: 0.83, support: 1900 },
+            { label: 'Sci/Tech', precision: 0.84, recall: 0.84, f1: 0.84, support: 1900 },
+          ],
+          confusionMatrix: [
+            [1653, 80, 102, 65],
+            [30, 1824, 26, 20],
+            [80, 20, 1577, 223],
+            [95, 30, 179, 1596],
+          ],
+        },
+        training: {
+          seconds: 95.2,
+          samplesPerSecond: 1260,
+          epochsCompleted: 3,
+          stopReason: 'completed',
+          bestEpoch: 3,
+          bestValidationLoss: 0.37,
+          history: [
+            {
+              epoch: 1,
+              loss: 0.71,
+              accuracy: 0.74,
+              validationLoss: 0.45,
+              validationAccuracy: 0.84,
+              samplesPerSecond: 1250,
+              seconds: 32.1,
+            },
+          ],
+        },
+        data: { counts: { train: 108000, validation: 12000, test: 7600 } },
+      },
+    ],
+  },
+);
 
 /** A page of models; pass `nextCursor` as `cursor` for the next page (null: no more). */
-export const ModelListSchema = Type.Object({
-  items: Type.Array(ModelSummarySchema),
-  nextCursor: Nullable(Type.String()),
-});
+export const ModelListSchema = Type.Object(
+  {
+    items: Type.Array(ModelSummarySchema),
+    nextCursor: Nullable(Type.String()),
+  },
+  { examples: [{ items: [SUMMARY_EXAMPLE], nextCursor: null }] },
+);
 
 export const MODEL_SORT_KEYS = ['accuracy', 'created'] as const;
 export type ModelSortKey = (typeof MODEL_SORT_KEYS)[number];
@@ -192,10 +273,10 @@ export const ListModelsQuerySchema = Type.Object(
 );
 
 /** Answer to `DELETE /v1/models/:id`. */
-export const ModelDeletedSchema = Type.Object({
-  id: Type.String(),
-  deleted: Type.Literal(true),
-});
+export const ModelDeletedSchema = Type.Object(
+  { id: Type.String(), deleted: Type.Literal(true) },
+  { examples: [{ id: 'gru-42', deleted: true }] },
+);
 
 export type ModelSummary = Static<typeof ModelSummarySchema>;
 export type ModelDetail = Static<typeof ModelDetailSchema>;

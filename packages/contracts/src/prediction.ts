@@ -86,7 +86,14 @@ export const AliasSchema = Type.Object(
   { examples: [{ name: 'default', modelId: 'lstm-42', updated: '2026-11-27T18:00:00.000Z' }] },
 );
 
-export const AliasListSchema = Type.Object({ items: Type.Array(AliasSchema) });
+export const AliasListSchema = Type.Object(
+  { items: Type.Array(AliasSchema) },
+  {
+    examples: [
+      { items: [{ name: 'default', modelId: 'lstm-42', updated: '2026-11-27T18:00:00.000Z' }] },
+    ],
+  },
+);
 
 export type PredictRequest = Static<typeof PredictRequestSchema>;
 export type TopicPrediction = Static<typeof TopicPredictionSchema>;
