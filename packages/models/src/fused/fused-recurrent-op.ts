@@ -5,7 +5,7 @@ import type { CellSequence } from './cell-sequence.js';
 import { gruSequence } from './gru-sequence.js';
 import { lstmSequence } from './lstm-sequence.js';
 import { rnnSequence } from './rnn-sequence.js';
-import type { GateActivation, SequenceLayout } from './sequence-layout.js';
+import { type GateActivation, sequenceLayout } from './sequence-layout.js';
 import { StepMatMul } from './step-matmul.js';
 
 export type FusedCell = 'rnn' | 'lstm' | 'gru';
@@ -51,18 +51,27 @@ export function fusedRecurrentSequence(
   const units = recurrentKernel.shape[0];
   const width = cell.gates * units;
   checkShapes(options.cell, x, kernel, recurrentKernel, bias, width);
-  const layout: SequenceLayout = {
+  const layout = sequenceLayout(
     batch,
     time,
     units,
-    reverse: options.goBackwards ?? false,
-    active: readMask(options.mask ?? null, batch, time),
-  };
+    options.goBackwards ?? false,
+    readMask(options.mask ?? null, batch, time),
+  );
+  const { rows } = layout;
+  const allReal = rows === batch * time;
+  /** `x` as `[rows, features]`: the real tokens only, in the layout's row order. */
+  const realTokens = (xs: Tensor3D) =>
+    tf.tidy(() => {
+      const flat = tf.reshape(xs, [batch * time, features]) as Tensor2D;
+      return allReal ? flat : (tf.gather(flat, tf.tensor1d(layout.positions, 'int32')) as Tensor2D);
+    });
   const activation = options.recurrentActivation ?? 'hardSigmoid';
   const returnSequences = options.returnSequences ?? false;
 
   const forward = (xs: Tensor3D, w: Tensor2D, u: Tensor2D, b: Tensor1D, save: boolean) => {
-    const xw = tf.tidy(() => tf.matMul(tf.reshape(xs, [batch * time, features]), w));
+    // A batch of nothing but padding multiplies nothing (and wasm rejects empty products).
+    const xw = tf.tidy(() => (rows === 0 ? tf.zeros([0, width]) : tf.matMul(realTokens(xs), w)));
     const xwValues = xw.dataSync() as Float32Array;
     const pieces = recurrentPieces(options.cell, u, units);
     const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
@@ -72,7 +81,7 @@ export function fusedRecurrentSequence(
         layout,
         xw: xwValues,
         bias: b.dataSync() as Float32Array,
-        recurrent: pieces.map((p) => new StepMatMul(p, false)),
+        recurrent,
         activation,
         save,
         sequence,
@@ -121,13 +130,25 @@ export function fusedRecurrentSequence(
         for (const m of recurrentT) m.dispose();
         for (const p of pieces) if (p !== u2) p.dispose();
       }
-      const rows = batch * time;
+      if (rows === 0)
+        return [tf.zerosLike(xs3), tf.zerosLike(w2), tf.zerosLike(u2), tf.zerosLike(b as Tensor)];
       // Explicit transposes: wasm's matMul with transposeA/B is far slower (see StepMatMul).
       return tf.tidy(() => {
         const dPre = tf.tensor2d(grads.dPre, [rows, width]);
-        const flatX = tf.reshape(xs3, [rows, features]);
-        const dx = tf.reshape(tf.matMul(dPre, tf.transpose(w2)), [batch, time, features]);
-        const dw = tf.matMul(tf.transpose(flatX), dPre);
+        const tokens = realTokens(xs3);
+        const dTokens = tf.matMul(dPre, tf.transpose(w2));
+        const dx = allReal
+          ? tf.reshape(dTokens, [batch, time, features])
+          : tf.tensor3d(
+              scatterRows(
+                dTokens.dataSync() as Float32Array,
+                layout.positions,
+                batch * time,
+                features,
+              ),
+              [batch, time, features],
+            );
+        const dw = tf.matMul(tf.transpose(tokens), dPre);
         const du = tf.concat(
           grads.recurrentFactors.map((f) =>
             tf.matMul(
@@ -145,6 +166,20 @@ export function fusedRecurrentSequence(
     return { value, gradFunc };
   });
   return op(x, kernel, recurrentKernel, bias);
+}
+
+/** Row `k` of `values` to row `positions[k]` of a zeroed `[total, width]` matrix. */
+function scatterRows(
+  values: Float32Array,
+  positions: Int32Array,
+  total: number,
+  width: number,
+): Float32Array {
+  const out = new Float32Array(total * width);
+  for (let k = 0; k < positions.length; k++) {
+    out.set(values.subarray(k * width, (k + 1) * width), (positions[k] as number) * width);
+  }
+  return out;
 }
 
 /** Sums of the columns of a row-major `rows × width` matrix (tf.sum over axis 0 is slow on wasm). */

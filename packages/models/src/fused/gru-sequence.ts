@@ -33,7 +33,7 @@ export const gruSequence: CellSequence<GruSaved> = {
   gates: 3,
 
   forward({ layout, xw, bias, recurrent, activation, save, sequence }: CellForwardArgs) {
-    const { batch, time, units } = layout;
+    const { batch, time, units, rowOf } = layout;
     const width = 3 * units;
     const [uZr, uH] = recurrent;
     if (uZr === undefined || uH === undefined) throw new Error('gru needs two recurrent products');
@@ -43,7 +43,7 @@ export const gruSequence: CellSequence<GruSaved> = {
     const z = new Float32Array(batch * units);
     const rh = new Float32Array(batch * units);
     const rowsOn = new Int32Array(batch);
-    const size = batch * time;
+    const size = layout.rows;
     const saved = save
       ? {
           hPrev: new Float32Array(size * units),
@@ -60,7 +60,7 @@ export const gruSequence: CellSequence<GruSaved> = {
           const b = rowsOn[k] as number;
           const ho = b * units;
           const ko = k * units;
-          const xo = (b * time + t) * width;
+          const xo = (rowOf[b * time + t] as number) * width;
           const ro = k * 2 * units;
           for (let j = 0; j < units; j++) {
             const j2 = j + units;
@@ -81,7 +81,7 @@ export const gruSequence: CellSequence<GruSaved> = {
           const b = rowsOn[k] as number;
           const ho = b * units;
           const ko = k * units;
-          const row = b * time + t;
+          const row = rowOf[b * time + t] as number;
           const xo = row * width;
           const po = row * units;
           for (let j = 0; j < units; j++) {
@@ -113,7 +113,7 @@ export const gruSequence: CellSequence<GruSaved> = {
     dLast,
     dSequence,
   }: CellBackwardArgs<GruSaved>) {
-    const { batch, time, units } = layout;
+    const { batch, time, units, rowOf } = layout;
     const width = 3 * units;
     const [uZrT, uHT] = recurrentT;
     if (uZrT === undefined || uHT === undefined) {
@@ -122,7 +122,7 @@ export const gruSequence: CellSequence<GruSaved> = {
     const { hPrev, gates } = saved;
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dhPrev = new Float32Array(batch * units);
-    const dPre = new Float32Array(batch * time * width);
+    const dPre = new Float32Array(layout.rows * width);
     const dCandidate = new Float32Array(batch * units);
     const dZr = new Float32Array(batch * 2 * units);
     const rowsOn = new Int32Array(batch);
@@ -137,7 +137,7 @@ export const gruSequence: CellSequence<GruSaved> = {
         const ho = b * units;
         const ko = k * units;
         const zo = k * 2 * units;
-        const row = b * time + t;
+        const row = rowOf[b * time + t] as number;
         const xo = row * width;
         const po = row * units;
         for (let j = 0; j < units; j++) {
@@ -158,7 +158,7 @@ export const gruSequence: CellSequence<GruSaved> = {
         const b = rowsOn[k] as number;
         const ko = k * units;
         const zo = k * 2 * units;
-        const row = b * time + t;
+        const row = rowOf[b * time + t] as number;
         const xo = row * width;
         const po = row * units;
         for (let j = 0; j < units; j++) {

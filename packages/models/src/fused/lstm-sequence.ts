@@ -29,7 +29,7 @@ export const lstmSequence: CellSequence<LstmSaved> = {
   gates: 4,
 
   forward({ layout, xw, bias, recurrent, activation, save, sequence }: CellForwardArgs) {
-    const { batch, time, units } = layout;
+    const { batch, time, units, rowOf } = layout;
     const width = 4 * units;
     const [u] = recurrent;
     if (u === undefined) throw new Error('lstm needs one recurrent product');
@@ -38,7 +38,7 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     const c = new Float32Array(batch * units);
     const left = new Float32Array(batch * units);
     const rowsOn = new Int32Array(batch);
-    const size = batch * time;
+    const size = layout.rows;
     const saved = save
       ? {
           hPrev: new Float32Array(size * units),
@@ -54,7 +54,7 @@ export const lstmSequence: CellSequence<LstmSaved> = {
         const rec = u.run(gatherRows(h, rowsOn, n, units, left), n);
         for (let k = 0; k < n; k++) {
           const b = rowsOn[k] as number;
-          const row = b * time + t;
+          const row = rowOf[b * time + t] as number;
           const ho = b * units;
           const po = row * units;
           const xo = row * width;
@@ -101,14 +101,14 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     dLast,
     dSequence,
   }: CellBackwardArgs<LstmSaved>) {
-    const { batch, time, units } = layout;
+    const { batch, time, units, rowOf } = layout;
     const width = 4 * units;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('lstm needs one recurrent product');
     const { hPrev, cPrev, tanhC, gates } = saved;
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dc = new Float32Array(batch * units);
-    const dPre = new Float32Array(batch * time * width);
+    const dPre = new Float32Array(layout.rows * width);
     const dStep = new Float32Array(batch * width);
     const rowsOn = new Int32Array(batch);
     for (let s = time - 1; s >= 0; s--) {
@@ -119,7 +119,7 @@ export const lstmSequence: CellSequence<LstmSaved> = {
       if (n === 0) continue;
       for (let k = 0; k < n; k++) {
         const b = rowsOn[k] as number;
-        const row = b * time + t;
+        const row = rowOf[b * time + t] as number;
         const so = k * width;
         const ho = b * units;
         const xo = row * width;

@@ -18,13 +18,13 @@ export const rnnSequence: CellSequence<RnnSaved> = {
   gates: 1,
 
   forward({ layout, xw, bias, recurrent, save, sequence }: CellForwardArgs) {
-    const { batch, time, units } = layout;
+    const { batch, time, units, rowOf } = layout;
     const [u] = recurrent;
     if (u === undefined) throw new Error('rnn needs one recurrent product');
     const h = new Float32Array(batch * units);
     const left = new Float32Array(batch * units);
     const rowsOn = new Int32Array(batch);
-    const size = batch * time;
+    const size = layout.rows;
     const saved = save
       ? { hPrev: new Float32Array(size * units), hNext: new Float32Array(size * units) }
       : null;
@@ -36,7 +36,7 @@ export const rnnSequence: CellSequence<RnnSaved> = {
         for (let k = 0; k < n; k++) {
           const b = rowsOn[k] as number;
           const ho = b * units;
-          const xo = (b * time + t) * units;
+          const xo = (rowOf[b * time + t] as number) * units;
           const ro = k * units;
           for (let j = 0; j < units; j++) {
             const v = tanh((xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number));
@@ -54,11 +54,11 @@ export const rnnSequence: CellSequence<RnnSaved> = {
   },
 
   backward({ layout, saved, recurrentT, dLast, dSequence }: CellBackwardArgs<RnnSaved>) {
-    const { batch, time, units } = layout;
+    const { batch, time, units, rowOf } = layout;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('rnn needs one recurrent product');
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
-    const dPre = new Float32Array(batch * time * units);
+    const dPre = new Float32Array(layout.rows * units);
     const dStep = new Float32Array(batch * units);
     const rowsOn = new Int32Array(batch);
     for (let s = time - 1; s >= 0; s--) {
@@ -69,7 +69,7 @@ export const rnnSequence: CellSequence<RnnSaved> = {
       for (let k = 0; k < n; k++) {
         const b = rowsOn[k] as number;
         const ho = b * units;
-        const xo = (b * time + t) * units;
+        const xo = (rowOf[b * time + t] as number) * units;
         const so = k * units;
         for (let j = 0; j < units; j++) {
           const v = saved.hNext[xo + j] as number;

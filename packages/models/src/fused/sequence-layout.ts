@@ -3,8 +3,9 @@ export type GateActivation = 'hardSigmoid' | 'sigmoid';
 
 /**
  * Shape of one fused sequence and where each step's data lives. Every per-time buffer is
- * batch-major, row `b * time + t` with `t` the input's own time index, so `x` reshaped to
- * `[batch·time, features]` lines up with it and the weight gradients are single matrix products.
+ * batch-major with one row per real token (`rowOf`), `t` being the input's own time index, so the
+ * rows of `x` gathered by `positions` line up with it and the weight gradients are single
+ * matrix products.
  * Steps run in processing order `s`; with `reverse` step `s` reads time `time - 1 - s`, and
  * the sequence output is written in processing order, as tfjs-layers' `goBackwards` does.
  */
@@ -15,6 +16,46 @@ export interface SequenceLayout {
   reverse: boolean;
   /** `[batch·time]`, 1 for a real token, 0 for padding; null when nothing is masked. */
   active: Uint8Array | null;
+  /**
+   * Real tokens only get rows in the per-time buffers: `rowOf[b·time + t]` is the row of text
+   * `b`'s token `t` (−1 for padding), numbered in batch-major order; `rows` counts them, and
+   * `positions` lists each row's `b·time + t`. Padding then costs nothing in the whole-sequence
+   * products either (`x · kernel` and the weight gradients).
+   */
+  rowOf: Int32Array;
+  positions: Int32Array;
+  rows: number;
+}
+
+/** The layout of a `[batch, time]` sequence with the given mask (see `SequenceLayout`). */
+export function sequenceLayout(
+  batch: number,
+  time: number,
+  units: number,
+  reverse: boolean,
+  active: Uint8Array | null,
+): SequenceLayout {
+  const rowOf = new Int32Array(batch * time);
+  const positions = new Int32Array(batch * time);
+  let rows = 0;
+  for (let p = 0; p < batch * time; p++) {
+    if (active === null || active[p] !== 0) {
+      rowOf[p] = rows;
+      positions[rows++] = p;
+    } else {
+      rowOf[p] = -1;
+    }
+  }
+  return {
+    batch,
+    time,
+    units,
+    reverse,
+    active,
+    rowOf,
+    positions: positions.subarray(0, rows),
+    rows,
+  };
 }
 
 export function timeAt(layout: SequenceLayout, step: number): number {

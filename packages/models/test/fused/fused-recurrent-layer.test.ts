@@ -200,3 +200,41 @@ describe.each(['cpu', 'wasm'] as const)('FusedRecurrent equals tfjs-layers on %s
     );
   });
 });
+
+describe('a batch of nothing but padding', () => {
+  it.each(['rnn', 'lstm', 'gru'] as const)(
+    '%s: zeros out, zero gradients, as tfjs-layers',
+    async (cell) => {
+      await useBackend('wasm');
+      const c: Case = {
+        batch: 2,
+        time: 3,
+        features: 2,
+        units: 3,
+        returnSequences: false,
+        goBackwards: false,
+        bidirectional: false,
+        lengths: [0, 0],
+        padding: 'pre',
+      };
+      const ref = reference(cell, c);
+      const ours = fused(cell, c);
+      const x = tf.variable(noise([c.batch, c.time, c.features]));
+      const mask = maskOf(c);
+      ref.apply(x, { mask });
+      ours.apply(x, { mask });
+      ours.setWeights(ref.getWeights());
+      const projection = noise([c.batch, c.units]);
+      const expected = outputAndGrads(ref, x, mask, projection);
+      const actual = outputAndGrads(ours, x, mask, projection);
+      expect(actual.output).toEqual(expected.output);
+      expect(actual.output.every((v) => v === 0)).toBe(true);
+      for (const [k, g] of expected.grads.entries()) {
+        expectClose(actual.grads[k]?.values ?? [], g.values, `gradient of ${g.name}`);
+      }
+      tf.dispose([x, projection, ...(mask === null ? [] : [mask])]);
+      ref.dispose();
+      ours.dispose();
+    },
+  );
+});
