@@ -13,6 +13,7 @@ import helmet from './plugins/external/helmet.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
 import { requestIdFor } from './request-id.js';
+import { comparisonRoutes } from './routes/comparisons/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -80,6 +81,11 @@ export async function buildApp(
   });
   await app.register(metricsRoutes);
   await app.register(trainingJobRoutes, { sseHeartbeatMs: config.sseHeartbeatMs });
+  await app.register(comparisonRoutes, {
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    modelsDir: config.modelsDir,
+  });
   await app.register(modelRoutes, { limits: config.limits });
   await app.register(dashboardRoutes, { dir: config.dashboardDir });
   await app.register(bullBoard);

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { ComparisonWorker } from './comparison-processor.js';
 import { loadWorkerConfig, type WorkerConfig } from './config.js';
 import { TrainingWorker } from './training-worker.js';
 
@@ -14,10 +15,11 @@ const logger = pino({ level: config.logLevel, base: { service: 'worker', pid: pr
 
 // Handlers first: a signal during start-up must stop the worker cleanly, not kill it mid-connect.
 let worker: TrainingWorker | undefined;
+let comparisons: ComparisonWorker | undefined;
 let stopRequested = false;
 let signals = 0;
 const stop = (running: TrainingWorker) =>
-  running.close().then(
+  Promise.all([running.close(), comparisons?.close()]).then(
     () => process.exit(0),
     (err: unknown) => {
       logger.error({ err }, 'shutdown failed');
@@ -38,4 +40,5 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 worker = await TrainingWorker.start({ config, logger });
+comparisons = await ComparisonWorker.start({ config, logger });
 if (stopRequested) void stop(worker);

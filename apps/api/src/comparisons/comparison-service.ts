@@ -1,0 +1,324 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { disagreements } from '@newscell/comparison';
+import {
+  CANCELLATION_TTL_SECONDS,
+  type CellType,
+  COMPARISON_QUEUE_NAME,
+  type ComparisonCancel,
+  type ComparisonJobData,
+  type ComparisonList,
+  type ComparisonRequest,
+  type ComparisonSummary,
+  ComparisonSummarySchema,
+  type ComparisonView,
+  cancellationChannel,
+  cancellationKey,
+  comparisonCancellationKey,
+  comparisonTag,
+  DEFAULT_TRAINING_JOB_OPTIONS,
+  NewscellError,
+  seedTag,
+  TRAINING_QUEUE_NAME,
+  type TrainingJobData,
+  type TrainingResult,
+} from '@newscell/contracts';
+import { readPredictions } from '@newscell/models';
+import type { FlowProducer, Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import Value from 'typebox/value';
+import { compareIdsNewestFirst, isFinished, toJobView, viewState } from '../jobs/job-view.js';
+import { redisReady, withRedis } from '../jobs/redis-errors.js';
+import type { TestTextCache } from './test-texts.js';
+
+type ComparisonJob = Job<ComparisonJobData, ComparisonSummary>;
+
+/** The training job of one (cell, seed): every shared setting, plus the seed as both seeds. */
+export function childJobData(id: string, request: ComparisonRequest, cell: CellType, seed: number) {
+  const name = `${request.name ?? `comparison ${id}`} · ${cell} seed ${seed}`;
+  const data: TrainingJobData = {
+    name: name.slice(0, 120),
+    tags: [comparisonTag(id), seedTag(seed)],
+    model: { ...request.model, cell },
+    training: { ...request.training, seed },
+    data: { ...request.data, seed },
+  };
+  if (request.tokenizer !== undefined) data.tokenizer = request.tokenizer;
+  if (request.embeddings !== undefined) data.embeddings = request.embeddings;
+  return data;
+}
+
+/** Newest-first sortable ids: a fixed-width time part, then randomness. */
+function newComparisonId(): string {
+  return `cmp-${Date.now().toString(36).padStart(9, '0')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Matched comparison runs as BullMQ flows: a parent on the `comparisons` queue whose children
+ * are trainings on the `training` queue. A failed or cancelled child does not fail the parent
+ * (`ignoreDependencyOnFailure`): the parent's summary lists it.
+ */
+export class ComparisonService {
+  constructor(
+    private readonly deps: {
+      flows: FlowProducer;
+      comparisons: Queue<ComparisonJobData, ComparisonSummary>;
+      training: Queue<TrainingJobData, TrainingResult>;
+      redis: Redis;
+      prefix: string;
+      modelsDir: string;
+      testTexts: TestTextCache;
+    },
+  ) {}
+
+  async create(request: ComparisonRequest): Promise<ComparisonView> {
+    const id = newComparisonId();
+    const { prefix } = this.deps;
+    await this.run(() =>
+      this.deps.flows.add({
+        name: request.name ?? `comparison ${id}`,
+        queueName: COMPARISON_QUEUE_NAME,
+        data: { id, request },
+        prefix,
+        opts: {
+          jobId: id,
+          removeOnComplete: DEFAULT_TRAINING_JOB_OPTIONS.removeOnComplete,
+          removeOnFail: DEFAULT_TRAINING_JOB_OPTIONS.removeOnFail,
+        },
+        children: request.seeds.flatMap((seed) =>
+          request.cells.map((cell) => {
+            const data = childJobData(id, request, cell, seed);
+            return {
+              name: data.name as string,
+              queueName: TRAINING_QUEUE_NAME,
+              data,
+              prefix,
+              opts: { ...DEFAULT_TRAINING_JOB_OPTIONS, ignoreDependencyOnFailure: true },
+            };
+          }),
+        ),
+      }),
+    );
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<ComparisonView> {
+    const job = await this.find(id);
+    return this.view(job);
+  }
+
+  /** Newest first, at most `limit`. */
+  async list(limit = 20): Promise<ComparisonList> {
+    const ids = await this.run(() =>
+      this.deps.comparisons.getRanges(
+        ['waiting-children', 'waiting', 'active', 'completed', 'failed'],
+        0,
+        -1,
+      ),
+    );
+    const newest = [...new Set(ids)].sort(compareIdsNewestFirst).slice(0, limit);
+    const items: ComparisonView[] = [];
+    for (const id of newest) {
+      const job = await this.run(() => this.deps.comparisons.getJob(id));
+      if (job !== undefined) items.push(await this.view(job as ComparisonJob));
+    }
+    return { items };
+  }
+
+  /**
+   * Marks every unfinished child cancelled (a worker that takes a queued child stops it at once)
+   * and tells the workers running the active ones; the parent then summarises what finished and
+   * reports the comparison as cancelled.
+   */
+  async cancel(id: string): Promise<ComparisonCancel> {
+    const view = await this.get(id);
+    if (view.state !== 'running') {
+      throw new NewscellError(
+        'JOB_FINISHED',
+        `Comparison ${id} is already ${view.state}; only a running comparison can be cancelled`,
+        { details: { id, state: view.state } },
+      );
+    }
+    const open = view.children.filter((c) => !isFinished(c.job.state));
+    const { prefix, redis } = this.deps;
+    const multi = redis
+      .multi()
+      .set(comparisonCancellationKey(id, prefix), '1', 'EX', CANCELLATION_TTL_SECONDS);
+    for (const child of open) {
+      multi
+        .set(cancellationKey(child.job.id, prefix), '1', 'EX', CANCELLATION_TTL_SECONDS)
+        .publish(cancellationChannel(prefix), JSON.stringify({ jobId: child.job.id }));
+    }
+    await this.run(() => multi.exec());
+    return { id, state: 'cancelling', children: open.length };
+  }
+
+  /** Test items where cells `a` and `b` of one seed disagree, with text and probabilities. */
+  async disagreements(
+    id: string,
+    query: { a: CellType; b: CellType; seed: number; offset: number; limit: number },
+  ) {
+    const view = await this.get(id);
+    const dirs = [query.a, query.b].map((cell) => {
+      const child = view.children.find((c) => c.cell === cell && c.seed === query.seed);
+      if (child === undefined) {
+        throw new NewscellError(
+          'INVALID_ARGUMENT',
+          `comparison ${id} has no ${cell} training with seed ${query.seed} (cells ${view.cells.join(', ')}, seeds ${view.seeds.join(', ')})`,
+          { details: { field: 'a/b/seed', value: `${cell}/${query.seed}` } },
+        );
+      }
+      if (child.job.modelId === null) {
+        throw new NewscellError(
+          'MODEL_NOT_FOUND',
+          `the ${cell} training of seed ${query.seed} (job ${child.job.id}) is ${child.job.state}: it has no model yet`,
+          { details: { jobId: child.job.id, state: child.job.state } },
+        );
+      }
+      return join(this.deps.modelsDir, child.job.modelId);
+    });
+    const [dirA, dirB] = dirs as [string, string];
+    const [predA, predB] = await Promise.all([readPredictions(dirA), readPredictions(dirB)]);
+    if (predA === null || predB === null) {
+      throw new NewscellError(
+        'MODEL_CORRUPT',
+        `${predA === null ? dirA : dirB} has no predictions.json`,
+      );
+    }
+    const metrics = JSON.parse(await readFile(join(dirA, 'metrics.json'), 'utf8')) as {
+      spec?: {
+        data?: {
+          seed: number;
+          validationFraction: number;
+          trainPerClass?: number;
+          testPerClass?: number;
+        };
+      };
+    };
+    const spec = metrics.spec?.data;
+    if (spec === undefined) {
+      throw new NewscellError('MODEL_CORRUPT', `${dirA}/metrics.json has no spec.data`);
+    }
+    const testSet = await this.deps.testTexts.get(spec);
+    const sameItems =
+      testSet.labels.length === predA.labels.length &&
+      testSet.labels.every((label, i) => label === predA.labels[i]);
+    if (!sameItems) {
+      throw new NewscellError(
+        'MODEL_MISMATCH',
+        `the AG News test set read now (${testSet.labels.length} rows) is not the one ${dirA} was evaluated on (${predA.labels.length} rows): the data folder changed`,
+        { details: { expected: predA.labels.length, value: testSet.labels.length } },
+      );
+    }
+    const page = disagreements(
+      predA.labels,
+      { [query.a]: predA.predicted, [query.b]: predB.predicted },
+      {
+        offset: query.offset,
+        limit: query.limit,
+      },
+    );
+    const names = testSet.labelNames;
+    const probabilitiesOf = (p: typeof predA, index: number) =>
+      Object.fromEntries(
+        names.map((name, k) => [name, p.probabilities[index * p.numClasses + k] ?? 0]),
+      );
+    return {
+      a: query.a,
+      b: query.b,
+      seed: query.seed,
+      total: page.total,
+      items: page.items.map((item) => ({
+        index: item.index,
+        text: testSet.texts[item.index] ?? '',
+        label: names[item.label] ?? String(item.label),
+        predicted: Object.fromEntries(
+          Object.entries(item.predicted).map(([cell, k]) => [cell, names[k] ?? String(k)]),
+        ),
+        probabilities: {
+          [query.a]: probabilitiesOf(predA, item.index),
+          [query.b]: probabilitiesOf(predB, item.index),
+        },
+      })),
+    };
+  }
+
+  private async view(job: ComparisonJob): Promise<ComparisonView> {
+    const { id, request } = job.data;
+    const deps = await this.run(() => job.getDependencies());
+    const keys = [
+      ...Object.keys(deps.processed ?? {}),
+      ...Object.keys(deps.ignored ?? {}),
+      ...(deps.failed ?? []),
+      ...(deps.unprocessed ?? []),
+    ];
+    const children: ComparisonView['children'] = [];
+    for (const key of keys) {
+      const child = await this.run(() =>
+        this.deps.training.getJob(key.slice(key.lastIndexOf(':') + 1)),
+      );
+      if (child === undefined) continue;
+      const state = viewState(await this.run(() => child.getState()), child.failedReason);
+      if (state === undefined) continue;
+      children.push({
+        cell: child.data.model.cell,
+        seed: child.data.training?.seed ?? 0,
+        job: toJobView(child, state),
+      });
+    }
+    children.sort(
+      (x, y) => x.seed - y.seed || request.cells.indexOf(x.cell) - request.cells.indexOf(y.cell),
+    );
+    const bullState = await this.run(() => job.getState());
+    const summary =
+      bullState === 'completed' && Value.Check(ComparisonSummarySchema, job.returnvalue)
+        ? job.returnvalue
+        : null;
+    const state: ComparisonView['state'] =
+      bullState === 'completed'
+        ? summary?.cancelled
+          ? 'cancelled'
+          : 'completed'
+        : bullState === 'failed'
+          ? 'failed'
+          : 'running';
+    const count = (pick: (s: string) => boolean) =>
+      children.filter((c) => pick(c.job.state)).length;
+    return {
+      id,
+      name: job.name,
+      state,
+      cells: request.cells,
+      seeds: request.seeds,
+      request,
+      progress: {
+        total: request.cells.length * request.seeds.length,
+        completed: count((s) => s === 'completed'),
+        failed: count((s) => s === 'failed' || s === 'cancelled'),
+        active: count((s) => s === 'active'),
+      },
+      children,
+      summary,
+      pairwise: summary?.pairwise ?? [],
+      failedReason: bullState === 'failed' ? (job.failedReason ?? null) : null,
+      timestamps: {
+        created: job.timestamp ? new Date(job.timestamp).toISOString() : null,
+        finished: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+      },
+    };
+  }
+
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    await redisReady(this.deps.redis);
+    return withRedis(call);
+  }
+
+  private async find(id: string): Promise<ComparisonJob> {
+    const job = await this.run(() => this.deps.comparisons.getJob(id));
+    if (job === undefined) {
+      throw new NewscellError('JOB_NOT_FOUND', `No comparison with id ${id}`, { details: { id } });
+    }
+    return job as ComparisonJob;
+  }
+}

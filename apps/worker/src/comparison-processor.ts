@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CANCELLED_REASON_PREFIX,
+  type CellType,
+  COMPARISON_QUEUE_NAME,
+  type ComparisonJobData,
+  type ComparisonSummary,
+  comparisonCancellationKey,
+  TRAINING_QUEUE_NAME,
+  type TrainingJobData,
+  type TrainingResult,
+} from '@newscell/contracts';
+import { readPredictions } from '@newscell/models';
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  type ChildOutcome,
+  type CompletedChild,
+  childMetricsFrom,
+  summariseComparison,
+} from './comparison-summary.js';
+import type { WorkerConfig } from './config.js';
+
+/** The job id in a BullMQ dependency key `<prefix>:<queue>:<id>`. */
+export function jobIdOfKey(key: string): string {
+  return key.slice(key.lastIndexOf(':') + 1);
+}
+
+/**
+ * Runs a comparison's parent job once BullMQ has finished all its children: reads each completed
+ * child's model (metrics.json, predictions.json) and returns the summary. Light work (no
+ * training), so it runs in the worker's main process.
+ */
+export async function processComparison(
+  job: Job<ComparisonJobData, ComparisonSummary>,
+  deps: { training: Queue<TrainingJobData, TrainingResult>; redis: Redis; config: WorkerConfig },
+): Promise<ComparisonSummary> {
+  const { processed = {}, ignored = {}, failed = [] } = await job.getDependencies();
+  const outcomes: ChildOutcome[] = [];
+  const completed: CompletedChild[] = [];
+  const keys = [...Object.keys(processed), ...Object.keys(ignored), ...failed];
+  for (const key of keys) {
+    const jobId = jobIdOfKey(key);
+    const child = await deps.training.getJob(jobId);
+    if (child === undefined) continue; // removed by retention: nothing left to report
+    const cell = child.data.model.cell;
+    const seed = child.data.training?.seed ?? 0;
+    if (key in processed) {
+      const result = (
+        typeof processed[key] === 'string' ? JSON.parse(processed[key] as string) : processed[key]
+      ) as TrainingResult;
+      const dir = join(deps.config.modelsDir, result.modelId);
+      const file = join(dir, 'metrics.json');
+      const metrics = childMetricsFrom(JSON.parse(await readFile(file, 'utf8')), file);
+      const predictions = await readPredictions(dir);
+      if (predictions === null) {
+        outcomes.push({ jobId, cell, seed, state: 'failed', reason: `${dir} has no predictions` });
+        continue;
+      }
+      completed.push({
+        jobId,
+        cell,
+        seed,
+        modelId: result.modelId,
+        metrics,
+        predicted: predictions.predicted,
+        labels: predictions.labels,
+      });
+      outcomes.push({ jobId, cell, seed, state: 'completed', reason: null });
+    } else {
+      const reason = String(ignored[key] ?? child.failedReason ?? 'failed');
+      const state = reason.startsWith(CANCELLED_REASON_PREFIX) ? 'cancelled' : 'failed';
+      outcomes.push({ jobId, cell, seed, state, reason });
+    }
+  }
+  const id = job.data.id;
+  const cancelled =
+    (await deps.redis.exists(comparisonCancellationKey(id, deps.config.queuePrefix))) === 1;
+  return summariseComparison({
+    cells: job.data.request.cells as CellType[],
+    completed,
+    outcomes,
+    cancelled,
+  });
+}
+
+/** The worker on the comparisons queue, beside the training worker in the same process. */
+export class ComparisonWorker {
+  private constructor(
+    readonly worker: Worker<ComparisonJobData, ComparisonSummary>,
+    private readonly training: Queue<TrainingJobData, TrainingResult>,
+    private readonly connections: Redis[],
+  ) {}
+
+  static async start(options: { config: WorkerConfig; logger: Logger }) {
+    const { config, logger } = options;
+    const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const commands = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    for (const client of [connection, commands]) {
+      client.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    }
+    const training = new Queue<TrainingJobData, TrainingResult>(TRAINING_QUEUE_NAME, {
+      connection: commands,
+      prefix: config.queuePrefix,
+    });
+    const worker = new Worker<ComparisonJobData, ComparisonSummary>(
+      COMPARISON_QUEUE_NAME,
+      (job) => processComparison(job, { training, redis: commands, config }),
+      { connection, prefix: config.queuePrefix, concurrency: 1 },
+    );
+    worker.on('completed', (job) =>
+      logger.info(
+        { comparison: job.data.id, notCompleted: job.returnvalue?.notCompleted.length },
+        'comparison summarised',
+      ),
+    );
+    worker.on('failed', (job, err) =>
+      logger.warn({ comparison: job?.data.id, reason: err.message }, 'comparison failed'),
+    );
+    worker.on('error', (err) => logger.error({ err: err.message }, 'comparison worker error'));
+    await worker.waitUntilReady();
+    logger.info({ queue: COMPARISON_QUEUE_NAME }, 'comparison worker ready');
+    return new ComparisonWorker(worker, training, [connection, commands]);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.training.close();
+    for (const c of this.connections) c.disconnect();
+  }
+}
