@@ -62,7 +62,7 @@ export function registerTrainCommand(program: Command): void {
     )
     .option(
       '--embeddings <source>',
-      "initial embeddings: 'random', 'skipgram' (trained on the training rows) or 'pretrained:<file>' (in NEWSCELL_EMBEDDINGS_DIR)",
+      "initial embeddings: 'skipgram' (default: trained on the training rows), 'random' or 'pretrained:<file>' (in NEWSCELL_EMBEDDINGS_DIR)",
       embeddingSourceOption,
     )
     .option('--train-per-class <n>', 'use at most this many training rows per class', integerOption)

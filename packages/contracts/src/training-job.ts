@@ -93,30 +93,36 @@ export const TokenizerSettingsSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const EmbeddingSourceSchema = Type.Union([
-  Type.Object({ source: Type.Literal('random') }, { additionalProperties: false }),
-  Type.Object(
-    {
-      source: Type.Literal('pretrained'),
-      file: Type.String({
-        minLength: 1,
-        pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-        description:
-          'a vectors file (GloVe, word2vec text, fastText .vec) in NEWSCELL_EMBEDDINGS_DIR',
-      }),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      source: Type.Literal('skipgram'),
-      window: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
-      negatives: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-      epochs: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-    },
-    { additionalProperties: false },
-  ),
-]);
+export const EmbeddingSourceSchema = Type.Union(
+  [
+    Type.Object({ source: Type.Literal('random') }, { additionalProperties: false }),
+    Type.Object(
+      {
+        source: Type.Literal('pretrained'),
+        file: Type.String({
+          minLength: 1,
+          pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+          description:
+            'a vectors file (GloVe, word2vec text, fastText .vec) in NEWSCELL_EMBEDDINGS_DIR',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        source: Type.Literal('skipgram'),
+        window: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+        negatives: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+        epochs: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  {
+    description:
+      "initial word vectors; when omitted, skip-gram vectors trained on the job's own training texts",
+  },
+);
 
 /** What a training job asks for. The API validates it; the worker checks it again. */
 export const TrainingJobDataSchema = Type.Object(

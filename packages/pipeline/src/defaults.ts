@@ -30,8 +30,13 @@ export const TRAINING_DEFAULTS = {
     /** Seeds weight initialisation, shuffling, dropout and skip-gram. */
     seed: 42,
   },
-  /** Embedding initialisation when a run names none. */
-  embeddings: { source: 'random' },
+  /**
+   * Embedding initialisation when a run names none: skip-gram vectors trained on the run's own
+   * training texts (a few seconds). Measured on the 10,304-row subset, same seeds, scored on the
+   * 7,600 test items: bi-RNN 84.1% → 87.1%, bi-GRU 86.4% → 87.9%, bi-LSTM 86.6% → ~88%, bow
+   * 87.6% → 87.5% (see the README's accuracy table).
+   */
+  embeddings: { source: 'skipgram' },
   /** Skip-gram settings used when a run asks for `{ source: 'skipgram' }` without them. */
   skipGram: { window: 5, negatives: 5, epochs: 5 },
   /** Model fields shared by every cell. */

@@ -9,7 +9,7 @@ describe('resolveTrainingSpec', () => {
     expect(spec.training).toEqual(TRAINING_DEFAULTS.training);
     expect(spec.data).toEqual(TRAINING_DEFAULTS.data);
     expect(spec.tokenizer).toEqual(TRAINING_DEFAULTS.tokenizer);
-    expect(spec.embeddings).toEqual({ source: 'random' });
+    expect(spec.embeddings).toEqual({ source: 'skipgram', ...TRAINING_DEFAULTS.skipGram });
   });
 
   it('keeps what the spec sets and applies per-cell defaults under it', () => {

@@ -7,9 +7,12 @@ import { PipelineCache } from '../src/pipeline-cache.js';
 import { runTraining } from '../src/run-training.js';
 import { removeTempDirs, tempDir, writeAgNewsFixture } from './support/agnews-fixture.js';
 
+// Random embeddings: these tests are about the pipeline's mechanics, and skip-gram vectors from a
+// few dozen fixture texts would only add noise (the default skip-gram is covered by real-data.test).
 const tiny = (overrides: Record<string, unknown> = {}) => ({
   model: { cell: 'bow', embeddingDim: 8 },
   training: { epochs: 1, batchSize: 16 },
+  embeddings: { source: 'random' },
   ...overrides,
 });
 
