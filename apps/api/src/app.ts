@@ -83,7 +83,7 @@ export async function buildApp(
   await app.register(trainingJobRoutes, { sseHeartbeatMs: config.sseHeartbeatMs });
   await app.register(comparisonRoutes, {
     redisUrl: config.redisUrl,
-    prefix: config.queuePrefix,
+    queuePrefix: config.queuePrefix,
     modelsDir: config.modelsDir,
   });
   await app.register(modelRoutes, { limits: config.limits });

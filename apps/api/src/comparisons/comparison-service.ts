@@ -160,7 +160,7 @@ export class ComparisonService {
     query: { a: CellType; b: CellType; seed: number; offset: number; limit: number },
   ) {
     const view = await this.get(id);
-    const dirs = [query.a, query.b].map((cell) => {
+    const children = [query.a, query.b].map((cell) => {
       const child = view.children.find((c) => c.cell === cell && c.seed === query.seed);
       if (child === undefined) {
         throw new NewscellError(
@@ -169,14 +169,17 @@ export class ComparisonService {
           { details: { field: 'a/b/seed', value: `${cell}/${query.seed}` } },
         );
       }
-      if (child.job.modelId === null) {
+      return child;
+    });
+    const dirs = children.map(({ cell, job }) => {
+      if (job.modelId === null) {
         throw new NewscellError(
           'MODEL_NOT_FOUND',
-          `the ${cell} training of seed ${query.seed} (job ${child.job.id}) is ${child.job.state}: it has no model yet`,
-          { details: { jobId: child.job.id, state: child.job.state } },
+          `the ${cell} training of seed ${query.seed} (job ${job.id}) is ${job.state}: it has no model yet`,
+          { details: { jobId: job.id, state: job.state } },
         );
       }
-      return join(this.deps.modelsDir, child.job.modelId);
+      return join(this.deps.modelsDir, job.modelId);
     });
     const [dirA, dirB] = dirs as [string, string];
     const [predA, predB] = await Promise.all([readPredictions(dirA), readPredictions(dirB)]);

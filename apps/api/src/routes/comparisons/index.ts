@@ -26,7 +26,8 @@ import { adminSecurity, errorResponses, readSecurity } from '../training-jobs/sc
 
 export interface ComparisonRoutesOptions {
   redisUrl: string;
-  prefix: string;
+  /** BullMQ key prefix (not `prefix`: Fastify would read that as a route prefix). */
+  queuePrefix: string;
   modelsDir: string;
   /** Where the AG News CSVs are, for the texts of disagreements. @defaultValue `AGNEWS_DIR` or the shared folder */
   agNewsDir?: string;
@@ -57,7 +58,7 @@ export async function comparisonRoutes(app: FastifyInstance, options: Comparison
   // Own connections, failing fast like the training queue's, so a request answers 503 not never.
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
   redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));
-  const queueOptions = { connection: redis, prefix: options.prefix };
+  const queueOptions = { connection: redis, prefix: options.queuePrefix };
   const comparisons = new Queue<ComparisonJobData, ComparisonSummary>(
     COMPARISON_QUEUE_NAME,
     queueOptions,
@@ -73,7 +74,7 @@ export async function comparisonRoutes(app: FastifyInstance, options: Comparison
     comparisons,
     training,
     redis,
-    prefix: options.prefix,
+    prefix: options.queuePrefix,
     modelsDir: options.modelsDir,
     testTexts: new TestTextCache(options.agNewsDir ?? agNewsDirFromEnv()),
   });
