@@ -15,18 +15,50 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     const converted = httpPart === 'body' ? value : Value.Convert(schema, value);
     const withDefaults = Value.Default(schema, converted);
     if (check.Check(withDefaults)) return { value: withDefaults };
-    const error: FastifySchemaValidationError[] = validationIssues(schema, withDefaults).map(
-      (issue) => ({
-        keyword: 'invalid',
-        instancePath: issue.path === '/' ? '' : issue.path,
-        schemaPath: '',
-        message: issue.message,
-        params: { value: issue.value },
-      }),
-    );
+    const error: FastifySchemaValidationError[] = issuesOf(schema, withDefaults).map((issue) => ({
+      keyword: 'invalid',
+      instancePath: issue.path === '/' ? '' : issue.path,
+      schemaPath: '',
+      message: issue.message,
+      params: { value: issue.value },
+    }));
     return { error };
   };
 };
+
+type Issue = ReturnType<typeof validationIssues>[number];
+
+/**
+ * A union of object forms (`{ text }` or `{ texts }`) would report every form's complaints at
+ * once; report instead those of the one form whose required fields the value has, or say which
+ * fields to send.
+ */
+function issuesOf(schema: TSchema, value: unknown): Issue[] {
+  const forms = (schema as { anyOf?: TSchema[] }).anyOf;
+  const isObjectForm = (f: TSchema) =>
+    (f as { type?: unknown }).type === 'object' &&
+    Array.isArray((f as { required?: unknown }).required);
+  if (
+    forms === undefined ||
+    !forms.every(isObjectForm) ||
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value)
+  ) {
+    return validationIssues(schema, value);
+  }
+  const required = forms.map((f) => (f as { required: string[] }).required);
+  const matching = forms.filter((_, i) => required[i]?.every((key) => key in value));
+  if (matching.length === 1) return validationIssues(matching[0] as TSchema, value);
+  const choices = required.map((keys) => keys.map((k) => `'${k}'`).join(' and ')).join(' or ');
+  return [
+    {
+      path: '/',
+      message: matching.length === 0 ? `must have ${choices}` : `must have only one of ${choices}`,
+      value,
+    },
+  ];
+}
 
 /** `body /model/cell: must be one of "rnn", "lstm" (got "cnn"); …` */
 export function formatValidationErrors(

@@ -106,14 +106,14 @@ describe('POST /v1/models/:id/predict', () => {
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json().error.code).toBe('INVALID_ARGUMENT');
     for (const [payload, pattern] of [
-      [{ text: 5 }, /body \/text: must be string/],
+      [{ text: 5 }, /^body \/text: must be string \(got 5\)$/],
       [{ texts: 'one' }, /body \/texts: must be array/],
       [{ texts: ['ok', 7] }, /body \/texts\/1: must be string/],
-      [{ text: 'a', colour: 'red' }, /unknown field 'colour'/],
-      [{ text: 'a', texts: ['b'] }, /unknown field/],
+      [{ text: 'a', colour: 'red' }, /^body \/colour: unknown field 'colour' \(got "red"\)$/],
+      [{ text: 'a', texts: ['b'] }, /^body \/: must have only one of 'text' or 'texts' \(got/],
       [{ texts: [] }, /body \/texts/],
       [{ text: '' }, /body \/text/],
-      [{}, /missing required field/],
+      [{}, /^body \/: must have 'text' or 'texts' \(got \{\}\)$/],
     ] as const) {
       const res = await predict(t, '/v1/models/bow-a/predict', payload);
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
