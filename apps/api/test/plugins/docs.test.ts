@@ -37,6 +37,7 @@ describe('/docs', () => {
     );
     expect(routes.map((r) => r.route).sort()).toEqual([
       'DELETE /v1/aliases/{name}',
+      'DELETE /v1/comparisons/{id}',
       'DELETE /v1/models/{id}',
       'DELETE /v1/training-jobs/{id}',
       'GET /healthz',
@@ -44,11 +45,15 @@ describe('/docs', () => {
       'GET /readyz',
       'GET /v1/aliases',
       'GET /v1/compare',
+      'GET /v1/comparisons',
+      'GET /v1/comparisons/{id}',
+      'GET /v1/comparisons/{id}/disagreements',
       'GET /v1/models',
       'GET /v1/models/{id}',
       'GET /v1/training-jobs',
       'GET /v1/training-jobs/{id}',
       'GET /v1/training-jobs/{id}/events',
+      'POST /v1/comparisons',
       'POST /v1/models/{id}/predict',
       'POST /v1/predict',
       'POST /v1/training-jobs',
