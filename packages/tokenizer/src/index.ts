@@ -16,7 +16,6 @@ export {
   loadPretrainedEmbeddings,
   type PretrainedEmbeddingOptions,
 } from './pretrained-embeddings.js';
-export { Prng } from './prng.js';
 export { type RandomEmbeddingOptions, randomEmbeddings } from './random-embeddings.js';
 export { type SkipGramOptions, type SkipGramStats, trainSkipGram } from './skip-gram.js';
 export { type SkipGramKernelKind, wasmSimdAvailable } from './skip-gram-kernel.js';

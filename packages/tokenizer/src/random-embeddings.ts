@@ -1,6 +1,6 @@
+import { SeededRandom } from '@newscell/random';
 import { EmbeddingMatrix } from './embedding-matrix.js';
 import { EmbeddingsError } from './errors.js';
-import { Prng } from './prng.js';
 import type { Vocabulary } from './vocabulary.js';
 import { PAD_ID } from './vocabulary-json.js';
 
@@ -67,11 +67,11 @@ export function randomEmbeddings(
 ): EmbeddingMatrix {
   const resolved = resolveRandomEmbeddingOptions(options);
   const matrix = new EmbeddingMatrix(vocabulary, resolved.dim);
-  const prng = new Prng(resolved.seed);
+  const prng = new SeededRandom(resolved.seed);
   const { data } = matrix;
   const { scale } = resolved;
   if (resolved.distribution === 'uniform') {
-    for (let i = 0; i < data.length; i++) data[i] = (prng.nextFloat() * 2 - 1) * scale;
+    for (let i = 0; i < data.length; i++) data[i] = (prng.next() * 2 - 1) * scale;
   } else {
     for (let i = 0; i < data.length; i++) data[i] = prng.nextNormal() * scale;
   }

@@ -1,7 +1,7 @@
+import { SeededRandom } from '@newscell/random';
 import { EmbeddingMatrix } from './embedding-matrix.js';
 import { EmbeddingsError } from './errors.js';
 import { keepProbabilities, unigramTable } from './negative-sampling.js';
-import { Prng } from './prng.js';
 import {
   createSkipGramKernel,
   type SkipGramKernel,
@@ -106,9 +106,9 @@ export async function trainSkipGram(
   const kernel = createSkipGramKernel(kernelKind, vocabulary.size, dim, settings.negatives);
   const { floats, stride } = kernel;
   const syn0 = kernel.syn0 >> 2;
-  const prng = new Prng(settings.seed);
+  const prng = new SeededRandom(settings.seed);
   for (let row = 0; row < vocabulary.size; row++) {
-    for (let k = 0; k < dim; k++) floats[syn0 + row * stride + k] = (prng.nextFloat() - 0.5) / dim;
+    for (let k = 0; k < dim; k++) floats[syn0 + row * stride + k] = (prng.next() - 0.5) / dim;
   }
   floats.fill(0, syn0 + PAD_ID * stride, syn0 + (PAD_ID + 1) * stride);
 
@@ -127,7 +127,7 @@ export async function trainSkipGram(
       vocabulary.size <= 0x10000
         ? Uint16Array.from(unigramTable(counts, settings.unigramTableSize))
         : unigramTable(counts, settings.unigramTableSize),
-    rng: prng.state(),
+    rng: Int32Array.from(prng.state()),
     window: settings.window,
     negatives: settings.negatives,
     startAlpha: settings.learningRate,
@@ -214,7 +214,7 @@ interface TrainingState {
 /**
  * The sampling loop: subsampling, window sizes and negatives in JavaScript over typed arrays,
  * each (context, centre) pair handed to the kernel. The PRNG state lives in four local integers
- * (xoshiro128**, the same generator as `Prng`) so no draw leaves registers.
+ * (xoshiro128**, the same generator as `SeededRandom` of @newscell/random) so no draw leaves registers.
  */
 function trainSentences(state: TrainingState, from: number, to: number): void {
   const { corpus, sentenceStarts, sentence, keep, table, kernel } = state;

@@ -1,5 +1,5 @@
+import { SeededRandom } from '@newscell/random';
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../src/prng.js';
 import { trainSkipGram } from '../src/skip-gram.js';
 import { Vocabulary } from '../src/vocabulary.js';
 
@@ -9,7 +9,7 @@ function twoTopicCorpus(sentences: number): string[] {
     ['goal', 'match', 'coach', 'league', 'striker', 'season'],
     ['shares', 'profit', 'bank', 'market', 'investor', 'earnings'],
   ];
-  const prng = new Prng(1);
+  const prng = new SeededRandom(1);
   return Array.from({ length: sentences }, (_, i) => {
     const words = topics[i % 2] as string[];
     return Array.from({ length: 8 }, () => words[prng.nextInt(words.length)]).join(' ');
