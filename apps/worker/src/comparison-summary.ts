@@ -1,4 +1,4 @@
-import { describe, pairwiseComparisons } from '@newscell/comparison';
+import { describe, pairwiseComparisons, pooledMcNemar } from '@newscell/comparison';
 import {
   type CellType,
   type ComparisonSummary,
@@ -82,13 +82,16 @@ export function summariseComparison(args: {
   alpha?: number;
 }): ComparisonSummary {
   const { completed } = args;
-  const labels = completed[0]?.labels ?? [];
+  // A test subset (testPerClass) is drawn with the data seed: items are shared within a seed only.
+  const labelsBySeed = new Map<number, ArrayLike<number>>();
   for (const child of completed) {
-    if (child.labels.length !== labels.length) {
+    const labels = labelsBySeed.get(child.seed);
+    if (labels === undefined) labelsBySeed.set(child.seed, child.labels);
+    else if (!sameValues(labels, child.labels)) {
       throw new NewscellError(
         'MODEL_MISMATCH',
-        `model ${child.modelId} was tested on ${child.labels.length} items, another child of the comparison on ${labels.length}: the children must share test settings`,
-        { details: { modelId: child.modelId, value: child.labels.length } },
+        `model ${child.modelId} was tested on other items than another child of seed ${child.seed}: the children of a seed must share test settings`,
+        { details: { modelId: child.modelId, seed: child.seed } },
       );
     }
   }
@@ -114,31 +117,57 @@ export function summariseComparison(args: {
       msPerTextBatch64: of((m) => m.msPerTextBatch64),
     };
   });
-  // Groups in the request's cell order, so pair (a, b) always reads as the user listed them.
-  const ordered = [...completed].sort(
-    (x, y) => args.cells.indexOf(x.cell) - args.cells.indexOf(y.cell),
-  );
-  const { comparisons } = pairwiseComparisons(
-    labels,
-    ordered.map((c) => ({ group: c.cell, pairKey: String(c.seed), predicted: c.predicted })),
-    args.alpha,
-  );
-  const pairwise = comparisons.map((c) => ({
-    a: c.a as CellType,
-    b: c.b as CellType,
-    perSeed: c.perPair.map(({ pairKey, ...rest }) => ({ seed: Number(pairKey), ...rest })),
-    combined: c.combined,
-  }));
+  const pairwise = pairwiseBySeed(args.cells, completed, labelsBySeed, args.alpha);
   const outcomes = [...args.outcomes].sort(
     (x, y) => x.seed - y.seed || args.cells.indexOf(x.cell) - args.cells.indexOf(y.cell),
   );
   return {
     cancelled: args.cancelled,
-    testItems: labels.length,
+    testItems: Math.max(0, ...[...labelsBySeed.values()].map((l) => l.length)),
     cells,
     pairwise,
     children: outcomes,
     notCompleted: outcomes.filter((o) => o.state !== 'completed'),
     generated: new Date().toISOString(),
   };
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** McNemar per pair of cells on each seed's own test items, then pooled over the seeds. */
+function pairwiseBySeed(
+  cells: readonly CellType[],
+  completed: readonly CompletedChild[],
+  labelsBySeed: ReadonlyMap<number, ArrayLike<number>>,
+  alpha = 0.05,
+): ComparisonSummary['pairwise'] {
+  const pairs = new Map<string, ComparisonSummary['pairwise'][number]['perSeed']>();
+  for (const [seed, labels] of [...labelsBySeed].sort(([x], [y]) => x - y)) {
+    // Groups in the request's cell order, so pair (a, b) always reads as the user listed them.
+    const runs = completed
+      .filter((c) => c.seed === seed)
+      .sort((x, y) => cells.indexOf(x.cell) - cells.indexOf(y.cell))
+      .map((c) => ({ group: c.cell, pairKey: String(seed), predicted: c.predicted }));
+    for (const c of pairwiseComparisons(labels, runs, alpha).comparisons) {
+      const key = `${c.a}|${c.b}`;
+      const list = pairs.get(key) ?? [];
+      for (const { pairKey: _, ...result } of c.perPair) list.push({ seed, ...result });
+      pairs.set(key, list);
+    }
+  }
+  const result: ComparisonSummary['pairwise'] = [];
+  for (let i = 0; i < cells.length; i++) {
+    for (let j = i + 1; j < cells.length; j++) {
+      const a = cells[i] as CellType;
+      const b = cells[j] as CellType;
+      const perSeed = pairs.get(`${a}|${b}`);
+      if (perSeed === undefined || perSeed.length === 0) continue;
+      result.push({ a, b, perSeed, combined: pooledMcNemar(perSeed, alpha) });
+    }
+  }
+  return result;
 }
