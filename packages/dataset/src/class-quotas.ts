@@ -1,5 +1,5 @@
+import type { SeededRandom } from '@newscell/random';
 import { DatasetError } from './dataset-error.js';
-import { type SeededRandom, shuffled } from './seeded-random.js';
 
 /** Indices of `examples` grouped by label, labels ascending. */
 export function indicesByLabel(examples: readonly { label: number }[]): Map<number, number[]> {
@@ -51,7 +51,7 @@ export function pickPerGroup(
 ): Set<number> {
   const chosen = new Set<number>();
   groups.forEach((group, g) => {
-    for (const index of shuffled(group, random).slice(0, quotas[g] ?? 0)) chosen.add(index);
+    for (const index of random.shuffled(group).slice(0, quotas[g] ?? 0)) chosen.add(index);
   });
   return chosen;
 }

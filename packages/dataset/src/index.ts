@@ -36,6 +36,6 @@ export {
   type ResolvedAgNewsDir,
   resolveAgNewsDir,
 } from './resolve-dir.js';
-export { createSeededRandom, type SeededRandom, shuffled } from './seeded-random.js';
+export { createSeededRandom } from './seeded-random.js';
 export { type StratifiedSampleOptions, stratifiedSample } from './stratified-sample.js';
 export { type StratifiedSplitOptions, stratifiedSplit } from './stratified-split.js';

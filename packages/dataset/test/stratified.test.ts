@@ -118,4 +118,4 @@ describe('stratifiedSample', () => {
   });
 });
 
-const PINNED_VALIDATION_SEED_42 = [0, 1, 2, 8, 9, 11];
+const PINNED_VALIDATION_SEED_42 = [2, 4, 5, 7, 9, 10];
