@@ -80,22 +80,24 @@ describe('jobProgress', () => {
   });
 });
 
-describe('comparison shape guards (the assumed GET /v1/comparisons answer)', () => {
+describe('comparison shape guards (the GET /v1/comparisons answer)', () => {
   const run = {
     id: 'c1',
     state: 'completed',
     cells: ['gru', 'lstm'],
+    seeds: [1, 2],
     pairwise: [
       { a: 'gru', b: 'lstm', combined: { n: 10, onlyA: 4, onlyB: 1, pValue: 0.375, winner: null } },
     ],
   };
 
-  it('accepts the assumed shape and refuses anything else instead of showing wrong numbers', () => {
+  it('accepts the API shape and refuses anything else instead of showing wrong numbers', () => {
     expect(isComparisonRun(run)).toBe(true);
     expect(isComparisonRun({ ...run, pairwise: [{ a: 'gru', b: 'lstm', pValue: 0.3 }] })).toBe(
       false,
     );
     expect(isComparisonRun({ ...run, cells: 'gru,lstm' })).toBe(false);
+    expect(isComparisonRun({ ...run, seeds: undefined })).toBe(false);
     expect(
       isDisagreement({ index: 3, text: 't', label: 'World', predicted: { gru: 'World' } }),
     ).toBe(true);

@@ -1,10 +1,8 @@
 /**
- * ASSUMED SHAPES — issue 6 §1 (matched comparison runs) is not in the API or in
- * packages/contracts yet. These are what the dashboard expects from `GET /v1/comparisons` and
- * `GET /v1/comparisons/:id/disagreements`, modelled on @newscell/comparison's
- * `pairwiseComparisons` and `disagreements` results. Replace with the contracts' types when they
- * land; until then the guards below make a different shape show as "not readable", never as
- * wrong numbers.
+ * The parts of `GET /v1/comparisons` (contracts' `ComparisonViewSchema`) and
+ * `GET /v1/comparisons/:id/disagreements` (`ComparisonDisagreementPageSchema`) this dashboard
+ * reads. Kept as a narrow subset with guards, not the contracts' types, so the bundle stays free
+ * of typebox and an API of another version shows as "not readable", never as wrong numbers.
  */
 export interface McNemarSummary {
   n: number;
@@ -24,6 +22,8 @@ export interface ComparisonRun {
   id: string;
   state: string;
   cells: string[];
+  /** Seeds of the run; disagreements are browsed one seed at a time (the test items may differ). */
+  seeds: number[];
   pairwise: PairwiseResult[];
 }
 
@@ -57,6 +57,8 @@ export function isComparisonRun(x: unknown): x is ComparisonRun {
     typeof x.state === 'string' &&
     Array.isArray(x.cells) &&
     x.cells.every((c) => typeof c === 'string') &&
+    Array.isArray(x.seeds) &&
+    x.seeds.every((s) => typeof s === 'number') &&
     Array.isArray(x.pairwise) &&
     x.pairwise.every(isPairwise)
   );

@@ -67,9 +67,10 @@ function Matrix(props: { run: ComparisonRun; onPick: (pair: PairwiseResult) => v
 
 function Disagreements(props: { run: ComparisonRun; pair: PairwiseResult }) {
   const { run, pair } = props;
+  const seed = run.seeds[0] ?? 0;
   const [items, setItems] = useState<Loadable<Disagreement[]>>({ status: 'loading' });
   useEffect(() => {
-    const query = `a=${encodeURIComponent(pair.a)}&b=${encodeURIComponent(pair.b)}&limit=50`;
+    const query = `a=${encodeURIComponent(pair.a)}&b=${encodeURIComponent(pair.b)}&seed=${seed}&limit=50`;
     getJson<{ items?: unknown }>(
       `/v1/comparisons/${encodeURIComponent(run.id)}/disagreements?${query}`,
     ).then(
@@ -86,12 +87,12 @@ function Disagreements(props: { run: ComparisonRun; pair: PairwiseResult }) {
       },
       (error: unknown) => setItems({ status: 'error', message: describeError(error) }),
     );
-  }, [run.id, pair]);
+  }, [run.id, pair, seed]);
   return (
     <div>
       <h3>
-        Where {pair.a} and {pair.b} disagree ({pair.combined.onlyA} only {pair.a} right,{' '}
-        {pair.combined.onlyB} only {pair.b} right)
+        Where {pair.a} and {pair.b} disagree, seed {seed} (over all seeds: {pair.combined.onlyA}{' '}
+        only {pair.a} right, {pair.combined.onlyB} only {pair.b} right)
       </h3>
       {items.status === 'loading' ? <p class="muted">Loading…</p> : null}
       {items.status === 'error' || items.status === 'missing' ? (
