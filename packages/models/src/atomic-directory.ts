@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
 
@@ -40,6 +40,33 @@ export async function writeDirectoryAtomically(
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Undoes an overwrite interrupted between its two renames (the old directory moved aside, the
+ * new one not yet in place): when `dir` is missing and an `.old-` sibling exists, the newest one
+ * is put back, so a reader finds the last complete version instead of nothing. Returns true when
+ * it restored one.
+ */
+export async function recoverInterruptedSwap(dir: string): Promise<boolean> {
+  const target = path.resolve(dir);
+  if (await pathExists(target)) return false;
+  const parent = path.dirname(target);
+  const prefix = `${path.basename(target)}.old-`;
+  let names: string[];
+  try {
+    names = (await readdir(parent)).filter((name) => name.startsWith(prefix));
+  } catch {
+    return false;
+  }
+  let newest: { name: string; mtimeMs: number } | undefined;
+  for (const name of names) {
+    const { mtimeMs } = await stat(path.join(parent, name));
+    if (newest === undefined || mtimeMs > newest.mtimeMs) newest = { name, mtimeMs };
+  }
+  if (newest === undefined) return false;
+  await rename(path.join(parent, newest.name), target);
+  return true;
 }
 
 export async function pathExists(file: string): Promise<boolean> {

@@ -1,7 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
-import { pathExists, writeDirectoryAtomically } from './atomic-directory.js';
+import {
+  pathExists,
+  recoverInterruptedSwap,
+  writeDirectoryAtomically,
+} from './atomic-directory.js';
 import { digest } from './model-manifest.js';
 import type { StoredTensor, TrainingCheckpoint } from './training-checkpoint.js';
 
@@ -46,6 +50,7 @@ export async function writeCheckpoint(dir: string, checkpoint: TrainingCheckpoin
 
 /** Reads a checkpoint written by `writeCheckpoint`, or null when `dir` does not exist. */
 export async function readCheckpoint(dir: string): Promise<TrainingCheckpoint | null> {
+  await recoverInterruptedSwap(dir);
   if (!(await pathExists(dir))) return null;
   const jsonPath = path.join(dir, CHECKPOINT_JSON);
   let json: Record<string, unknown> & { tensorsBin?: { bytes: number; sha256: string } };

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
-import { writeDirectoryAtomically } from './atomic-directory.js';
+import { recoverInterruptedSwap, writeDirectoryAtomically } from './atomic-directory.js';
 import type { BackendInfo } from './backend.js';
 import { type ClassifierModel, LAYER_NAMES } from './build-classifier.js';
 import { type ClassifierConfig, resolveClassifierConfig } from './classifier-config.js';
@@ -129,6 +129,7 @@ export async function loadClassifier(
   dir: string,
   options: LoadClassifierOptions = {},
 ): Promise<LoadedClassifier> {
+  await recoverInterruptedSwap(dir);
   const manifest = await verifyModelDirectory(dir);
   for (const required of [MODEL_JSON, WEIGHTS_BIN, CONFIG_JSON]) {
     if (manifest.files[required] === undefined) {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCheckpoint, writeCheckpoint } from '../src/checkpoint-files.js';
@@ -52,6 +52,18 @@ describe('writeCheckpoint / readCheckpoint', () => {
     await expect(readCheckpoint(dir)).rejects.toThrow(
       /tensors\.bin \(\d+ bytes\) does not match checkpoint\.json/,
     );
+    await cleanup();
+  });
+
+  it('finds the previous checkpoint when a replacement was interrupted between its renames', async () => {
+    const { dir, cleanup } = await tempDir();
+    const target = path.join(dir, 'ckpt');
+    await writeCheckpoint(target, { ...checkpoint(), epochsCompleted: 1 });
+    // A kill right after the old directory was moved aside, before the new one took its place.
+    await rename(target, `${target}.old-1234-abcd`);
+    const recovered = await readCheckpoint(target);
+    expect(recovered?.epochsCompleted).toBe(1);
+    expect(await readdir(dir)).toEqual(['ckpt']);
     await cleanup();
   });
 });
