@@ -50,7 +50,7 @@ export interface TrainClassifierArgs {
   options?: Partial<TrainingOptions>;
   onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
   onEpochEnd?: (progress: EpochProgress) => void | Promise<void>;
-  /** Called at every epoch end; awaited before training goes on. */
+  /** Called at every epoch end, before `onEpochEnd`; awaited before training goes on. */
   onCheckpoint?: (checkpoint: TrainingCheckpoint) => void | Promise<void>;
   /** Aborting ends training cleanly before the next batch. */
   signal?: AbortSignal;
@@ -222,6 +222,8 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
         trainingSeconds: priorSeconds + trainingMsThisRun / 1000,
         samplesSeen,
       };
+      // Durable first: whoever hears "epoch done" can rely on the checkpoint being there.
+      await args.onCheckpoint?.(lastCheckpoint);
       await args.onEpochEnd?.({
         ...metrics,
         epochs: options.epochs,
@@ -231,7 +233,6 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
           (options.epochs - epoch - 1) * batchesPerEpoch,
         ),
       });
-      await args.onCheckpoint?.(lastCheckpoint);
       if (patienceExhausted()) {
         stopReason = epoch + 1 < options.epochs ? 'early-stopping' : 'completed';
         break;

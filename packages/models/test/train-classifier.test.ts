@@ -89,6 +89,25 @@ describe('trainClassifier', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('writes each epoch checkpoint before announcing the epoch', async () => {
+    const classifier = buildClassifier(tiny({ cell: 'bow' }));
+    const events: string[] = [];
+    await trainClassifier({
+      classifier,
+      train: data,
+      options: { epochs: 2, batchSize: 32, patience: 0 },
+      onCheckpoint: async (c) => {
+        await new Promise((resolve) => setTimeout(resolve, 5)); // a slow disk
+        events.push(`checkpoint ${c.epochsCompleted}`);
+      },
+      onEpochEnd: (e) => {
+        events.push(`epoch ${e.epoch}`);
+      },
+    });
+    expect(events).toEqual(['checkpoint 1', 'epoch 1', 'checkpoint 2', 'epoch 2']);
+    classifier.model.dispose();
+  });
+
   it('resumes from an epoch checkpoint to exactly the uninterrupted result', async () => {
     const config = tiny({ dropout: 0.25, bidirectional: true });
     const options = { epochs: 3, batchSize: 16, seed: 9, patience: 0 };
