@@ -2,6 +2,7 @@ import { NewscellError } from '@newscell/contracts';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
 import type { CellSequence } from './cell-sequence.js';
+import { releaseFloats } from './float-pool.js';
 import { gruSequence } from './gru-sequence.js';
 import { lstmSequence } from './lstm-sequence.js';
 import { rnnSequence } from './rnn-sequence.js';
@@ -133,7 +134,7 @@ export function fusedRecurrentSequence(
       if (rows === 0)
         return [tf.zerosLike(xs3), tf.zerosLike(w2), tf.zerosLike(u2), tf.zerosLike(b as Tensor)];
       // Explicit transposes: wasm's matMul with transposeA/B is far slower (see StepMatMul).
-      return tf.tidy(() => {
+      const result = tf.tidy(() => {
         const dPre = tf.tensor2d(grads.dPre, [rows, width]);
         const tokens = realTokens(xs3);
         const dTokens = tf.matMul(dPre, tf.transpose(w2));
@@ -162,6 +163,12 @@ export function fusedRecurrentSequence(
         );
         return [dx, dw, du, tf.tensor1d(columnSums(grads.dPre, rows, width))];
       });
+      // The arrays are done with once the gradients exist. Only on wasm, where making a tensor
+      // copies into the heap: the cpu backend keeps the very array a tensor was made from.
+      if (tf.getBackend() === 'wasm') {
+        releaseFloats([grads.dPre, ...Object.values(saved as Record<string, Float32Array>)]);
+      }
+      return result;
     };
     return { value, gradFunc };
   });

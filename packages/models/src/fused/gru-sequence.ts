@@ -5,6 +5,7 @@ import {
   type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
+import { takeFloats } from './float-pool.js';
 import {
   activeRows,
   gateSlope,
@@ -46,9 +47,9 @@ export const gruSequence: CellSequence<GruSaved> = {
     const size = layout.rows;
     const saved = save
       ? {
-          hPrev: new Float32Array(size * units),
-          resetH: new Float32Array(size * units),
-          gates: new Float32Array(size * width),
+          hPrev: takeFloats(size * units),
+          resetH: takeFloats(size * units),
+          gates: takeFloats(size * width),
         }
       : null;
     for (let s = 0; s < time; s++) {
@@ -122,7 +123,7 @@ export const gruSequence: CellSequence<GruSaved> = {
     const { hPrev, gates } = saved;
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dhPrev = new Float32Array(batch * units);
-    const dPre = new Float32Array(layout.rows * width);
+    const dPre = takeFloats(layout.rows * width);
     const dCandidate = new Float32Array(batch * units);
     const dZr = new Float32Array(batch * 2 * units);
     const rowsOn = new Int32Array(batch);

@@ -5,6 +5,7 @@ import {
   type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
+import { takeFloats } from './float-pool.js';
 import {
   activeRows,
   gateSlope,
@@ -41,10 +42,10 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     const size = layout.rows;
     const saved = save
       ? {
-          hPrev: new Float32Array(size * units),
-          cPrev: new Float32Array(size * units),
-          tanhC: new Float32Array(size * units),
-          gates: new Float32Array(size * width),
+          hPrev: takeFloats(size * units),
+          cPrev: takeFloats(size * units),
+          tanhC: takeFloats(size * units),
+          gates: takeFloats(size * width),
         }
       : null;
     for (let s = 0; s < time; s++) {
@@ -108,7 +109,7 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     const { hPrev, cPrev, tanhC, gates } = saved;
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dc = new Float32Array(batch * units);
-    const dPre = new Float32Array(layout.rows * width);
+    const dPre = takeFloats(layout.rows * width);
     const dStep = new Float32Array(batch * width);
     const rowsOn = new Int32Array(batch);
     for (let s = time - 1; s >= 0; s--) {

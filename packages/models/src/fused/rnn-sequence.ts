@@ -5,6 +5,7 @@ import {
   type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
+import { takeFloats } from './float-pool.js';
 import { activeRows, gatherRows, tanh, timeAt } from './sequence-layout.js';
 
 interface RnnSaved {
@@ -26,7 +27,7 @@ export const rnnSequence: CellSequence<RnnSaved> = {
     const rowsOn = new Int32Array(batch);
     const size = layout.rows;
     const saved = save
-      ? { hPrev: new Float32Array(size * units), hNext: new Float32Array(size * units) }
+      ? { hPrev: takeFloats(size * units), hNext: takeFloats(size * units) }
       : null;
     for (let s = 0; s < time; s++) {
       const t = timeAt(layout, s);
@@ -58,7 +59,7 @@ export const rnnSequence: CellSequence<RnnSaved> = {
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('rnn needs one recurrent product');
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
-    const dPre = new Float32Array(layout.rows * units);
+    const dPre = takeFloats(layout.rows * units);
     const dStep = new Float32Array(batch * units);
     const rowsOn = new Int32Array(batch);
     for (let s = time - 1; s >= 0; s--) {

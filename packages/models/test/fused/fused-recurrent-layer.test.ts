@@ -193,7 +193,15 @@ describe.each(['cpu', 'wasm'] as const)('FusedRecurrent equals tfjs-layers on %s
           ).toBe(true);
           expectClose(actual.grads[k]?.values ?? [], g.values, `gradient of ${g.name}`);
         });
-        tf.dispose([x, projection, ...weights, ...(mask === null ? [] : [mask])]);
+        // Again with another projection: on wasm this reuses the pooled arrays of the first
+        // backward pass, stale values and all (see float-pool.ts).
+        const projection2 = noise(outShape);
+        const expected2 = outputAndGrads(ref, x, mask, projection2);
+        const actual2 = outputAndGrads(ours, x, mask, projection2);
+        for (const [k, g] of expected2.grads.entries()) {
+          expectClose(actual2.grads[k]?.values ?? [], g.values, `second gradient of ${g.name}`);
+        }
+        tf.dispose([x, projection, projection2, ...weights, ...(mask === null ? [] : [mask])]);
         ref.dispose();
         ours.dispose();
       },
