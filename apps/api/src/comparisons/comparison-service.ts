@@ -256,20 +256,22 @@ export class ComparisonService {
       ...(deps.failed ?? []),
       ...(deps.unprocessed ?? []),
     ];
-    const children: ComparisonView['children'] = [];
-    for (const key of keys) {
-      const child = await this.run(() =>
-        this.deps.training.getJob(key.slice(key.lastIndexOf(':') + 1)),
-      );
-      if (child === undefined) continue;
-      const state = viewState(await this.run(() => child.getState()), child.failedReason);
-      if (state === undefined) continue;
-      children.push({
-        cell: child.data.model.cell,
-        seed: child.data.training?.seed ?? 0,
-        job: toJobView(child, state),
-      });
-    }
+    const found = await Promise.all(
+      keys.map(async (key) => {
+        const child = await this.run(() =>
+          this.deps.training.getJob(key.slice(key.lastIndexOf(':') + 1)),
+        );
+        if (child === undefined) return undefined; // removed by retention
+        const state = viewState(await this.run(() => child.getState()), child.failedReason);
+        if (state === undefined) return undefined;
+        return {
+          cell: child.data.model.cell,
+          seed: child.data.training?.seed ?? 0,
+          job: toJobView(child, state),
+        };
+      }),
+    );
+    const children = found.filter((c) => c !== undefined);
     children.sort(
       (x, y) => x.seed - y.seed || request.cells.indexOf(x.cell) - request.cells.indexOf(y.cell),
     );

@@ -34,6 +34,7 @@ export interface ComparisonRoutesOptions {
 }
 
 const tags = ['comparisons'];
+const CLOSE_TIMEOUT_MS = 5000;
 const ParamsSchema = Type.Object(
   { id: Type.String({ pattern: RESOURCE_ID_PATTERN }) },
   { additionalProperties: false },
@@ -79,8 +80,14 @@ export async function comparisonRoutes(app: FastifyInstance, options: Comparison
     testTexts: new TestTextCache(options.agNewsDir ?? agNewsDirFromEnv()),
   });
   app.addHook('onClose', async () => {
+    // As the training queue does: BullMQ's close would wait for ever for an absent Redis.
     if (redis.status !== 'ready') redis.disconnect();
-    await Promise.allSettled([comparisons.close(), training.close(), flows.close()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([comparisons.close(), training.close(), flows.close()]),
+      new Promise((r) => (timer = setTimeout(r, CLOSE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
     await redis.quit().catch(() => redis.disconnect());
   });
 
