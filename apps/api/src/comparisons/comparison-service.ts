@@ -280,14 +280,7 @@ export class ComparisonService {
       bullState === 'completed' && Value.Check(ComparisonSummarySchema, job.returnvalue)
         ? job.returnvalue
         : null;
-    const state: ComparisonView['state'] =
-      bullState === 'completed'
-        ? summary?.cancelled
-          ? 'cancelled'
-          : 'completed'
-        : bullState === 'failed'
-          ? 'failed'
-          : 'running';
+    const state = comparisonState(bullState, summary);
     const count = (pick: (s: string) => boolean) =>
       children.filter((c) => pick(c.job.state)).length;
     return {
@@ -326,4 +319,19 @@ export class ComparisonService {
     }
     return job as ComparisonJob;
   }
+}
+
+/**
+ * `cancelled` when a person cancelled it; `failed` when the summary could not be made or no child
+ * completed (nothing to compare); else `completed`, even with some children failed (listed).
+ */
+function comparisonState(
+  bullState: string,
+  summary: ComparisonSummary | null,
+): ComparisonView['state'] {
+  if (bullState === 'failed') return 'failed';
+  if (bullState !== 'completed') return 'running';
+  if (summary?.cancelled) return 'cancelled';
+  if (summary === null || summary.notCompleted.length === summary.children.length) return 'failed';
+  return 'completed';
 }

@@ -250,4 +250,33 @@ describe('a comparison with a real worker', () => {
     });
     expect(again.statusCode).toBe(409);
   }, 180_000);
+  it('reports failed children, and a comparison with no completed child as failed', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/comparisons',
+      headers: admin,
+      payload: {
+        ...tiny,
+        name: 'e2e failing comparison',
+        seeds: [9],
+        embeddings: { source: 'pretrained', file: 'no-such-vectors.vec' },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(202);
+    const { id } = created.json();
+    await until(async () => (await view(id)).state !== 'running', 90_000);
+    const done = await view(id);
+    expect(done.state).toBe('failed');
+    expect(done.progress).toMatchObject({ total: 2, completed: 0, failed: 2 });
+    expect(done.summary.cancelled).toBe(false);
+    expect(done.summary.notCompleted).toHaveLength(2);
+    for (const child of done.summary.notCompleted) {
+      expect(child.state).toBe('failed');
+      expect(child.reason).toContain('no-such-vectors.vec');
+    }
+    expect(done.summary.cells.map((c: { accuracy: { n: number } }) => c.accuracy.n)).toEqual([
+      0, 0,
+    ]);
+    expect(done.summary.pairwise).toEqual([]);
+  }, 120_000);
 });
