@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mcnemarFromCounts } from '@newscell/comparison';
 import { agNewsDirFromEnv, loadAgNews } from '@newscell/dataset';
+import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import { readPredictions } from '@newscell/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/fake-worker.js';
@@ -27,7 +28,13 @@ let workerOutput = '';
 let checkpoints: string;
 const agNewsDir = agNewsDirFromEnv();
 
+let privateRedis: PrivateRedis | undefined;
+
 beforeAll(async () => {
+  // A Redis of this file's own, as the worker's tests have: a parallel run that started the shared
+  // project Redis may stop it mid-test, and these tests train for seconds.
+  privateRedis = await startPrivateRedis();
+  process.env.REDIS_URL = privateRedis.url;
   t = await testApp({ AGNEWS_DIR: agNewsDir });
   checkpoints = await mkdtemp(join(tmpdir(), 'newscell-api-cmp-checkpoints-'));
   worker = spawn(process.execPath, [WORKER_MAIN], {
@@ -57,6 +64,7 @@ afterAll(async () => {
   }
   await t.close();
   await rm(checkpoints, { recursive: true, force: true });
+  await privateRedis?.dispose();
 }, 60_000);
 
 const tiny = {
