@@ -6,12 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
 
-/** Three epochs of a small RNN: long enough to stop in the middle of the second. */
+/** Three epochs of a small LSTM (~135 batches each): long enough to stop in the middle of the second. */
 const JOB: TrainingJobData = {
-  model: { cell: 'rnn', embeddingDim: 16, hiddenUnits: 16, bidirectional: false },
+  model: { cell: 'lstm', embeddingDim: 32, hiddenUnits: 32, bidirectional: false },
   training: { epochs: 3, batchSize: 16, patience: 0 },
-  data: { trainPerClass: 200, testPerClass: 20 },
-  tokenizer: { maxLength: 24 },
+  data: { trainPerClass: 600, testPerClass: 20 },
+  tokenizer: { maxLength: 32 },
 };
 
 /** A job queued behind the active one: a stopping worker must leave it alone. */
@@ -35,14 +35,14 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
   const progressOf = async (job: Job) =>
     ((await t.queue.getJob(String(job.id)))?.progress ?? {}) as Partial<TrainingProgress>;
 
-  /** Stops a worker with `signal` once `job` has finished its first epoch; returns the progress then. */
+  /** Stops a worker with `signal` once `job` is some batches into its second epoch. */
   async function stopAfterFirstEpoch(signal: 'SIGTERM' | 'SIGINT') {
     const worker = await startWorker();
     const job = await t.queue.add('train', JOB);
-    await waitFor(
-      'the first epoch to finish',
-      async () => ((await progressOf(job)).history?.length ?? 0) >= 1 || undefined,
-    );
+    await waitFor('some batches of the second epoch', async () => {
+      const p = await progressOf(job);
+      return (p.epoch === 2 && (p.batch ?? 0) >= 1) || undefined;
+    });
     const behind = await t.queue.add('train', SMALL_JOB);
     const sentAt = Date.now();
     worker.child.kill(signal);
@@ -95,9 +95,12 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
       (finished?.progress as TrainingProgress | undefined)?.history.map((r) => r.epoch),
     ).toEqual([1, 2, 3]);
     const after = (await t.queue.getJobLogs(String(job.id))).logs;
-    expect(
-      after.filter((l) => l.startsWith('resuming from the checkpoint after epoch 1')),
-    ).toHaveLength(1);
+    // The stop point itself was checkpointed: the batches of epoch 2 done before SIGTERM are kept.
+    const resumedLines = after.filter((l) => l.startsWith('resuming from the checkpoint'));
+    expect(resumedLines).toHaveLength(1);
+    expect(resumedLines[0]).toMatch(
+      /^resuming from the checkpoint after epoch 1 and \d+ batches of epoch 2$/,
+    );
     await behind.waitUntilFinished(t.events, 120_000);
     expect(existsSync(join(t.dir, 'checkpoints', String(job.id)))).toBe(false);
     expect(t.modelIds()).toContain(result.modelId);

@@ -85,6 +85,7 @@ export {
 export type {
   BestSoFar,
   EpochMetrics,
+  PartialEpoch,
   StoredTensor,
   TrainingCheckpoint,
 } from './training-checkpoint.js';

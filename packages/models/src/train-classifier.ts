@@ -56,6 +56,12 @@ export interface TrainClassifierArgs {
   signal?: AbortSignal;
   /** Continue from this checkpoint (same config, options except `epochs`, and data sizes). */
   resumeFrom?: TrainingCheckpoint;
+  /**
+   * On a stop request inside an epoch, hand `onCheckpoint` a checkpoint of the batches finished
+   * so far (`partialEpoch`), so a resumed run loses no work. Off for a stop whose work is thrown
+   * away anyway (a cancelled job). @defaultValue true
+   */
+  checkpointOnAbort?: boolean;
 }
 
 export type StopReason = 'completed' | 'early-stopping' | 'aborted';
@@ -71,7 +77,7 @@ export interface TrainingResult {
   trainingSeconds: number;
   samplesPerSecond: number;
   options: TrainingOptions;
-  /** The last epoch-end checkpoint (null when aborted before the first epoch ended). */
+  /** The last checkpoint (epoch end, or the stop point); null when none was made. */
   lastCheckpoint: TrainingCheckpoint | null;
 }
 
@@ -134,14 +140,48 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
         break;
       }
       const epochStart = performance.now();
-      const order = random.permutation(train.n);
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let epochTrainingMs = 0;
-      for (let b = 0; b < batchesPerEpoch; b++) {
+      // A resumed half epoch redraws its shuffle from the state its epoch started with; the
+      // generator itself goes on from where the stop left it (dropout masks included).
+      const partial = epoch === startEpoch ? resume?.partialEpoch : undefined;
+      const epochRandomState = partial?.epochRandomState ?? random.state();
+      const order = (partial ? new SeededRandom(partial.epochRandomState) : random).permutation(
+        train.n,
+      );
+      let lossSum = partial?.lossSum ?? 0;
+      let correct = partial?.correct ?? 0;
+      let seen = partial?.seen ?? 0;
+      let epochTrainingMs = partial?.trainingMs ?? 0;
+      const firstBatch = partial?.batchesDone ?? 0;
+      for (let b = firstBatch; b < batchesPerEpoch; b++) {
         if (signal?.aborted) {
           stopReason = 'aborted';
+          if (b > firstBatch && args.onCheckpoint && (args.checkpointOnAbort ?? true)) {
+            lastCheckpoint = {
+              formatVersion: 1,
+              epochsCompleted: epoch,
+              config,
+              options,
+              trainSize: train.n,
+              validationSize: validation?.n ?? 0,
+              randomState: random.state(),
+              weights: storeModelWeights(model),
+              optimizer: await storeOptimizerState(optimizer),
+              best,
+              epochsWithoutImprovement,
+              history: [...history],
+              trainingSeconds: priorSeconds + trainingMsThisRun / 1000,
+              samplesSeen,
+              partialEpoch: {
+                batchesDone: b,
+                epochRandomState,
+                lossSum,
+                correct,
+                seen,
+                trainingMs: epochTrainingMs,
+              },
+            };
+            await args.onCheckpoint(lastCheckpoint);
+          }
           break epochs;
         }
         const from = b * options.batchSize;

@@ -36,6 +36,22 @@ export interface BestSoFar {
 }
 
 /**
+ * An epoch stopped part-way (a stop request between two batches): enough to continue it at the
+ * next batch with the same shuffle and the same running figures.
+ */
+export interface PartialEpoch {
+  /** Batches of epoch `epochsCompleted + 1` already trained. */
+  batchesDone: number;
+  /** Generator state at the start of that epoch, which redraws its shuffle. */
+  epochRandomState: RandomState;
+  lossSum: number;
+  correct: number;
+  seen: number;
+  /** Milliseconds spent training this epoch's finished batches. */
+  trainingMs: number;
+}
+
+/**
  * Everything needed to continue training after a crash exactly as if it had not happened. Made at
  * every epoch end and handed to `onCheckpoint`; `writeCheckpoint` / `readCheckpoint` store it.
  */
@@ -58,6 +74,11 @@ export interface TrainingCheckpoint {
   trainingSeconds: number;
   /** Training samples processed before this checkpoint (across resumes). */
   samplesSeen: number;
+  /**
+   * Present when training was stopped inside an epoch (`epochsCompleted + 1`): the weights,
+   * optimizer and generator are those after its last finished batch.
+   */
+  partialEpoch?: PartialEpoch;
 }
 
 export function storeTensor(name: string, tensor: Tensor): StoredTensor {

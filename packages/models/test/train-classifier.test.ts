@@ -170,9 +170,88 @@ describe('trainClassifier', () => {
     expect(result.stopReason).toBe('aborted');
     expect(batches).toBe(6 + 3);
     expect(result.epochsCompleted).toBe(1);
-    expect(checkpoints).toEqual([1]);
+    // Epoch 1's end, then the stop point inside epoch 2.
+    expect(checkpoints).toEqual([1, 1]);
     expect(result.lastCheckpoint?.epochsCompleted).toBe(1);
+    expect(result.lastCheckpoint?.partialEpoch?.batchesDone).toBe(3);
     expect(tf.memory().numTensors).toBe(before + classifier.model.weights.length);
+    classifier.model.dispose();
+  });
+
+  it('resumes a run stopped inside an epoch at the next batch, to exactly the uninterrupted result', async () => {
+    const config = tiny({ dropout: 0.25 });
+    const options = { epochs: 3, batchSize: 16, seed: 5, patience: 0, progressThrottleMs: 0 };
+    const full = buildClassifier(config);
+    const uninterrupted = await trainClassifier({
+      classifier: full,
+      train: data,
+      validation: heldOut,
+      options,
+    });
+
+    const controller = new AbortController();
+    let stopped: TrainingCheckpoint | undefined;
+    const first = buildClassifier(config);
+    await trainClassifier({
+      classifier: first,
+      train: data,
+      validation: heldOut,
+      options,
+      signal: controller.signal,
+      onBatchEnd: (p) => {
+        if (p.epoch === 2 && p.batch === 4) controller.abort();
+      },
+      onCheckpoint: (c) => {
+        stopped = c;
+      },
+    });
+    first.model.dispose();
+    expect(stopped?.partialEpoch?.batchesDone).toBe(4);
+
+    const { dir, cleanup } = await tempDir();
+    await writeCheckpoint(path.join(dir, 'ckpt'), stopped as TrainingCheckpoint);
+    const fromDisk = await readCheckpoint(path.join(dir, 'ckpt'));
+    await cleanup();
+    expect(fromDisk).toEqual(stopped);
+    const resumed = buildClassifier({ ...config, seed: 77 });
+    const batchesAfterResume: number[] = [];
+    const afterResume = await trainClassifier({
+      classifier: resumed,
+      train: data,
+      validation: heldOut,
+      options,
+      resumeFrom: fromDisk as TrainingCheckpoint,
+      onBatchEnd: (p) => {
+        if (p.epoch === 2) batchesAfterResume.push(p.batch);
+      },
+    });
+    expect(batchesAfterResume).toEqual([5, 6]); // batches 1–4 of epoch 2 are not trained again
+    expect(timeless(afterResume.history)).toEqual(timeless(uninterrupted.history));
+    const a = storeModelWeights(full.model);
+    const b = storeModelWeights(resumed.model);
+    expect(b.map((w) => Array.from(w.values))).toEqual(a.map((w) => Array.from(w.values)));
+    full.model.dispose();
+    resumed.model.dispose();
+  });
+
+  it('makes no stop-point checkpoint when asked not to (a cancelled job)', async () => {
+    const classifier = buildClassifier(tiny({ cell: 'bow' }));
+    const controller = new AbortController();
+    const checkpoints: number[] = [];
+    await trainClassifier({
+      classifier,
+      train: data,
+      options: { epochs: 3, batchSize: 16, progressThrottleMs: 0 },
+      signal: controller.signal,
+      checkpointOnAbort: false,
+      onBatchEnd: (p) => {
+        if (p.epoch === 2 && p.batch === 2) controller.abort();
+      },
+      onCheckpoint: (c) => {
+        checkpoints.push(c.epochsCompleted);
+      },
+    });
+    expect(checkpoints).toEqual([1]);
     classifier.model.dispose();
   });
 

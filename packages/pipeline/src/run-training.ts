@@ -193,7 +193,11 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
         : ((await readResumableCheckpoint(ctx.checkpointDir, log)) ?? undefined);
     if (resumeFrom !== undefined) {
       await ctx.onResume?.(resumeFrom.history.map(toEpochRecord));
-      await log(`resuming from the checkpoint after epoch ${resumeFrom.epochsCompleted}`);
+      await log(
+        resumeFrom.partialEpoch === undefined
+          ? `resuming from the checkpoint after epoch ${resumeFrom.epochsCompleted}`
+          : `resuming from the checkpoint after epoch ${resumeFrom.epochsCompleted} and ${resumeFrom.partialEpoch.batchesDone} batches of epoch ${resumeFrom.epochsCompleted + 1}`,
+      );
     }
     const checkpointDir = ctx.checkpointDir;
     await phase('training', {
