@@ -2,6 +2,7 @@ import type { ModelDetail } from '@newscell/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { readApiKey, storeApiKey } from './api/api-key.js';
 import { CellComparison } from './panels/cell-comparison.js';
+import { CompareCells } from './panels/compare-cells.js';
 import { ConfusionMatrix } from './panels/confusion-matrix.js';
 import { jobCurve, LearningCurves, modelCurve } from './panels/learning-curves.js';
 import { ModelsTable } from './panels/models-table.js';
@@ -45,6 +46,11 @@ export function App() {
   const registry = useRegistry(apiKey);
   const jobs = useJobs(apiKey, registry.reload);
   const [selected, setSelected] = useState<ReadonlySet<string> | null>(null);
+  const [comparisonsSeen, setComparisonsSeen] = useState(0);
+  const comparisonFinished = useCallback(() => {
+    setComparisonsSeen((n) => n + 1);
+    registry.reload();
+  }, [registry.reload]);
 
   const models = registry.models.status === 'ready' ? registry.models.value : [];
   // Until the user picks, show the best model of each cell.
@@ -151,8 +157,11 @@ export function App() {
         <Panel id="confusion" title="Confusion matrix">
           <ConfusionMatrix models={chosenDetails} />
         </Panel>
+        <Panel id="compare-cells" title="Compare cells">
+          <CompareCells onFinished={comparisonFinished} />
+        </Panel>
         <Panel id="significance" title="Significance and disagreements">
-          <Significance apiKey={apiKey} />
+          <Significance apiKey={apiKey} reloadKey={comparisonsSeen} />
         </Panel>
         <Panel id="try" title="Try a headline">
           <TryHeadline modelIds={chosenIds} />

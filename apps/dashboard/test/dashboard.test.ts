@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelSummary, PredictResponse } from '@newscell/contracts';
+import type { ComparisonView, ModelSummary, PredictResponse } from '@newscell/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, percent } from '../src/model/format.js';
@@ -22,6 +22,12 @@ let stack: DashboardStack;
 let browser: Browser;
 let fixtures: FixtureModel[];
 const pages: WatchedPage[] = [];
+let worker: Promise<void> | undefined;
+/** The real worker process, started once by whichever test needs it first. */
+const workerReady = () => {
+  worker ??= stack.startWorker();
+  return worker;
+};
 
 /** The dashboard in a fresh tab where the admin key was entered before. */
 async function openDashboard(width: number, height: number): Promise<Page> {
@@ -239,7 +245,7 @@ describe('dashboard in Chromium against the real API', () => {
   });
 
   it('starts trainings from the page: one is cancelled while queued, one draws live curves and reaches done', async () => {
-    const workerReady = stack.startWorker();
+    const ready = workerReady();
     const page = await openDashboard(1280, 900);
     const form = page.getByRole('form', { name: 'Start a training' });
     const start = async (settings: {
@@ -280,7 +286,7 @@ describe('dashboard in Chromium against the real API', () => {
       .toBe('cancelled');
     expect(await cancelled.locator('.job-status').textContent()).toBe('cancelled');
 
-    await workerReady;
+    await ready;
     const jobId = await trained.getAttribute('data-job');
     const fractions = new Set<string>();
     let liveCurve = false;
@@ -313,6 +319,65 @@ describe('dashboard in Chromium against the real API', () => {
     await page.locator(`tr[data-model="${model?.id}"]`).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'training.png'), fullPage: true });
   }, 240_000);
+
+  it('runs a matched comparison from the page, follows it, and shows its verdict with its spread', async () => {
+    const ready = workerReady();
+    const page = await openDashboard(1280, 900);
+    const form = page.getByRole('form', { name: 'Compare cells' });
+    // Fewer than two cells is refused in words before anything is sent.
+    for (const cell of ['rnn', 'lstm', 'gru', 'bow'])
+      await form.getByRole('checkbox', { name: cell }).setChecked(cell === 'bow');
+    await form.getByRole('button', { name: 'Start comparison' }).click();
+    await expect
+      .poll(() => form.locator('.error').textContent())
+      .toBe('Cells: tick at least two to compare (ticked 1)');
+    await form.getByRole('checkbox', { name: 'rnn' }).check();
+    await form.getByLabel('Seeds').fill('1, 2');
+    await form.getByLabel('Epochs per training').fill('1');
+    await form.getByLabel('Training rows per class').fill('40');
+    await form.getByLabel('Test rows per class').fill('20');
+    await form.getByLabel('Comparison name').fill('browser comparison');
+    await form.getByRole('button', { name: 'Start comparison' }).click();
+    const run = page.locator('#compare-cells .comparison-run');
+    await run.waitFor();
+    expect(await form.locator('.error').count()).toBe(0);
+    expect(await run.locator('li[data-child]').count()).toBe(4);
+    await ready;
+    await expect
+      .poll(() => run.getAttribute('data-state'), { timeout: 120_000, interval: 500 })
+      .toBe('completed');
+    expect(await run.locator('.comparison-status').textContent()).toMatch(
+      /^4 of 4 trainings completed/,
+    );
+    const states = await run
+      .locator('li[data-child]')
+      .evaluateAll((items) => items.map((i) => i.getAttribute('data-state')));
+    expect(states).toEqual(['completed', 'completed', 'completed', 'completed']);
+
+    const id = (await run.getAttribute('data-comparison')) as string;
+    const view = await api<ComparisonView>(`/v1/comparisons/${id}`);
+    // The API orders a pair as the cells were asked (here the form's order: rnn before bow).
+    const pair = view.summary?.pairwise.find((p) => [p.a, p.b].sort().join() === 'bow,rnn');
+    expect(pair, JSON.stringify(view.summary)).toBeDefined();
+    const p = pair?.combined.pValue as number;
+    const pText = p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+    const significance = page.locator(`#significance [data-comparison="${id}"]`);
+    await significance.waitFor({ timeout: 15_000 });
+    const matrix = significance.locator('[data-table="significance"] tbody');
+    for (const row of ['bow', 'rnn'])
+      expect(await matrix.locator(`tr:has(th:text-is("${row}"))`).textContent()).toContain(pText);
+    for (const cell of view.summary?.cells ?? []) {
+      expect(cell.accuracy.n).toBe(2);
+      expect(
+        await significance
+          .locator(
+            `[data-table="comparison-cells"] tr[data-cell="${cell.cell}"] [data-col="accuracy"]`,
+          )
+          .textContent(),
+      ).toBe(`${percent(cell.accuracy.mean)} ± ${percent(cell.accuracy.sd)}`);
+    }
+    await page.locator('#significance').screenshot({ path: join(SCREENSHOTS, 'significance.png') });
+  }, 150_000);
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
     const page = await openDashboard(375, 740);

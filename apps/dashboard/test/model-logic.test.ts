@@ -2,7 +2,8 @@ import type { TrainingJobView, TrainingProgress } from '@newscell/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseServerSentEvents } from '../src/api/job-event-source.js';
 import { spread } from '../src/model/cell-stats.js';
-import { isComparisonRun, isDisagreement } from '../src/model/comparison-shape.js';
+import { comparisonFromForm, parseSeeds } from '../src/model/comparison-form.js';
+import { cellAccuracies, isComparisonRun, isDisagreement } from '../src/model/comparison-shape.js';
 import { jobProgress } from '../src/model/job-progress.js';
 
 describe('parseServerSentEvents', () => {
@@ -102,5 +103,79 @@ describe('comparison shape guards (the GET /v1/comparisons answer)', () => {
       isDisagreement({ index: 3, text: 't', label: 'World', predicted: { gru: 'World' } }),
     ).toBe(true);
     expect(isDisagreement({ index: 3, text: 't', label: 'World' })).toBe(false);
+  });
+});
+
+describe('the compare form', () => {
+  const form = (fields: [string, string][]) => {
+    const data = new FormData();
+    for (const [k, v] of fields) data.append(k, v);
+    return data;
+  };
+
+  it('reads seeds separated by commas or spaces, and names a bad or repeated one', () => {
+    expect(parseSeeds(' 1, 2  3,')).toEqual({ seeds: [1, 2, 3] });
+    expect(parseSeeds('1, x')).toEqual({
+      problem: 'Seeds: "x" is not a whole number from 0 to 2147483647',
+    });
+    expect(parseSeeds('1, -2')).toHaveProperty('problem');
+    expect(parseSeeds('2147483648')).toHaveProperty('problem');
+    expect(parseSeeds('4, 4')).toEqual({ problem: 'Seeds: 4 is listed twice' });
+    expect(parseSeeds('  ')).toEqual({ problem: 'Seeds: enter at least one, e.g. "1, 2, 3"' });
+    expect(parseSeeds('0 1 2 3 4 5 6 7 8 9 10')).toEqual({
+      problem: 'Seeds: at most 10 (got 11)',
+    });
+  });
+
+  it('builds the request, leaving empty fields to the defaults, and wants two cells', () => {
+    expect(
+      comparisonFromForm(
+        form([
+          ['cells', 'bow'],
+          ['cells', 'rnn'],
+          ['seeds', '1, 2'],
+          ['epochs', '1'],
+          ['trainPerClass', '40'],
+          ['testPerClass', ''],
+          ['name', ' run '],
+        ]),
+      ),
+    ).toEqual({
+      request: {
+        name: 'run',
+        cells: ['bow', 'rnn'],
+        seeds: [1, 2],
+        training: { epochs: 1 },
+        data: { trainPerClass: 40 },
+      },
+    });
+    expect(
+      comparisonFromForm(
+        form([
+          ['cells', 'gru'],
+          ['seeds', '1'],
+        ]),
+      ),
+    ).toEqual({ problem: 'Cells: tick at least two to compare (ticked 1)' });
+    expect(
+      comparisonFromForm(
+        form([
+          ['cells', 'gru'],
+          ['cells', 'lstm'],
+          ['seeds', ''],
+        ]),
+      ),
+    ).toHaveProperty('problem');
+  });
+
+  it("reads each cell's accuracy spread from a summary, and nothing before one exists", () => {
+    const accuracy = { n: 2, mean: 0.8, sd: 0.01 };
+    expect(cellAccuracies({ summary: { cells: [{ cell: 'gru', accuracy }] } })).toEqual([
+      { cell: 'gru', ...accuracy },
+    ]);
+    expect(cellAccuracies({ summary: null })).toEqual([]);
+    expect(cellAccuracies({ summary: { cells: [{ cell: 'gru', accuracy: { n: '2' } }] } })).toEqual(
+      [],
+    );
   });
 });

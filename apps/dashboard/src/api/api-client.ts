@@ -1,5 +1,8 @@
 import type {
   Alias,
+  ComparisonCancel,
+  ComparisonRequest,
+  ComparisonView,
   ModelDetail,
   ModelList,
   ModelSummary,
@@ -71,6 +74,15 @@ export const startJob = (data: TrainingJobData) =>
 
 export const cancelJob = (id: string) =>
   call<TrainingJobCancel>('DELETE', `/v1/training-jobs/${encodeURIComponent(id)}`);
+
+export const startComparison = (request: ComparisonRequest) =>
+  call<ComparisonView>('POST', '/v1/comparisons', request);
+
+export const getComparison = (id: string) =>
+  call<ComparisonView>('GET', `/v1/comparisons/${encodeURIComponent(id)}`);
+
+export const cancelComparison = (id: string) =>
+  call<ComparisonCancel>('DELETE', `/v1/comparisons/${encodeURIComponent(id)}`);
 
 /** Points an alias at a model; `default` is the model `POST /v1/predict` answers with. */
 export const setAlias = (name: string, modelId: string) =>

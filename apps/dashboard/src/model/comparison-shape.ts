@@ -20,6 +20,7 @@ export interface PairwiseResult {
 
 export interface ComparisonRun {
   id: string;
+  name?: string;
   state: string;
   cells: string[];
   /** Seeds of the run; disagreements are browsed one seed at a time (the test items may differ). */
@@ -54,6 +55,7 @@ export function isComparisonRun(x: unknown): x is ComparisonRun {
   return (
     isRecord(x) &&
     typeof x.id === 'string' &&
+    (x.name === undefined || typeof x.name === 'string') &&
     typeof x.state === 'string' &&
     Array.isArray(x.cells) &&
     x.cells.every((c) => typeof c === 'string') &&
@@ -72,4 +74,27 @@ export function isDisagreement(x: unknown): x is Disagreement {
     typeof x.label === 'string' &&
     isRecord(x.predicted)
   );
+}
+
+/** Test accuracy of one cell over the completed seeds of a comparison (summary `cells[].accuracy`). */
+export interface CellAccuracy {
+  cell: string;
+  n: number;
+  mean: number | null;
+  sd: number | null;
+}
+
+const isNumberOrNull = (x: unknown) => x === null || typeof x === 'number';
+
+/** The per-cell accuracy spread of a comparison's summary; empty before the summary exists. */
+export function cellAccuracies(run: unknown): CellAccuracy[] {
+  if (!isRecord(run) || !isRecord(run.summary) || !Array.isArray(run.summary.cells)) return [];
+  const out: CellAccuracy[] = [];
+  for (const c of run.summary.cells) {
+    if (!isRecord(c) || typeof c.cell !== 'string' || !isRecord(c.accuracy)) continue;
+    const { n, mean, sd } = c.accuracy;
+    if (typeof n !== 'number' || !isNumberOrNull(mean) || !isNumberOrNull(sd)) continue;
+    out.push({ cell: c.cell, n, mean: mean as number | null, sd: sd as number | null });
+  }
+  return out;
 }

@@ -2,12 +2,15 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api/api-client.js';
 import { ApiRequestError, describeError } from '../api/api-error.js';
 import {
+  type CellAccuracy,
   type ComparisonRun,
+  cellAccuracies,
   type Disagreement,
   isComparisonRun,
   isDisagreement,
   type PairwiseResult,
 } from '../model/comparison-shape.js';
+import { percent } from '../model/format.js';
 import type { Loadable } from '../state/use-registry.js';
 import { EmptyState, ErrorMessage } from './panel.js';
 
@@ -57,6 +60,37 @@ function Matrix(props: { run: ComparisonRun; onPick: (pair: PairwiseResult) => v
                   </td>
                 );
               })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CellAccuracyTable(props: { run: ComparisonRun; cells: CellAccuracy[] }) {
+  return (
+    <div class="table-scroll">
+      <table class="summary" data-table="comparison-cells">
+        <caption>
+          Test accuracy per cell, mean ± sample SD over the completed seeds (seeds{' '}
+          {props.run.seeds.join(', ')})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">cell</th>
+            <th scope="col">accuracy</th>
+            <th scope="col">seeds completed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.cells.map((c) => (
+            <tr key={c.cell} data-cell={c.cell}>
+              <th scope="row">{c.cell}</th>
+              <td data-col="accuracy">
+                {percent(c.mean)} ± {percent(c.sd)}
+              </td>
+              <td data-col="n">{c.n}</td>
             </tr>
           ))}
         </tbody>
@@ -115,7 +149,11 @@ function Disagreements(props: { run: ComparisonRun; pair: PairwiseResult }) {
 }
 
 /** The significance matrix between cells and the disagreement browser of a comparison run. */
-export function Significance(props: { apiKey: string }) {
+export function Significance(props: {
+  apiKey: string;
+  /** Changes when a comparison started from the page ends, so the list is asked for again. */
+  reloadKey?: number;
+}) {
   const [runs, setRuns] = useState<Loadable<ComparisonRun[]>>({ status: 'loading' });
   const [pair, setPair] = useState<PairwiseResult | null>(null);
   useEffect(() => {
@@ -140,7 +178,7 @@ export function Significance(props: { apiKey: string }) {
             : { status: 'error', message: describeError(error) },
         ),
     );
-  }, [props.apiKey]);
+  }, [props.apiKey, props.reloadKey]);
 
   if (runs.status === 'loading') return <p class="muted">Loading comparison runs…</p>;
   if (runs.status === 'missing')
@@ -156,8 +194,10 @@ export function Significance(props: { apiKey: string }) {
   if (run === undefined)
     return <EmptyState>{NO_RUNS}. Start one to see which cell wins, and how surely.</EmptyState>;
   return (
-    <div>
+    <div data-comparison={run.id}>
+      <p class="muted">Newest finished comparison: {run.name ?? run.id}</p>
       <Matrix run={run} onPick={setPair} />
+      <CellAccuracyTable run={run} cells={cellAccuracies(run)} />
       {pair === null ? null : <Disagreements run={run} pair={pair} />}
     </div>
   );
