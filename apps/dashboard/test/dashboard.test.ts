@@ -15,8 +15,6 @@ import {
 import { type FixtureModel, writeFixtureModels } from './support/fixture-models.js';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results', 'screenshots');
-// The comparison routes of issue 6 §1 do not exist yet: the page asks, gets 404, says so.
-const NO_COMPARISONS = { status: 404, url: /\/v1\/comparisons/ };
 
 let stack: DashboardStack;
 let browser: Browser;
@@ -34,7 +32,7 @@ async function openDashboard(width: number, height: number): Promise<Page> {
   const watched = await watchedPage(browser, {
     width,
     height,
-    expectedFailures: [NO_COMPARISONS],
+    expectedFailures: [],
     apiKey: ADMIN_KEY,
   });
   pages.push(watched);
@@ -95,7 +93,7 @@ describe('dashboard in Chromium against the real API', () => {
     const watched = await watchedPage(browser, {
       width: 1280,
       height: 900,
-      expectedFailures: [NO_COMPARISONS, { status: 401, url: /\/v1\// }],
+      expectedFailures: [{ status: 401, url: /\/v1\// }],
     });
     pages.push(watched);
     const { page } = watched;
@@ -223,7 +221,7 @@ describe('dashboard in Chromium against the real API', () => {
     const watched = await watchedPage(browser, {
       width: 1280,
       height: 900,
-      expectedFailures: [NO_COMPARISONS, { status: 403, url: /\/v1\/training-jobs$/ }],
+      expectedFailures: [{ status: 403, url: /\/v1\/training-jobs$/ }],
       apiKey: READ_KEY,
     });
     pages.push(watched);
@@ -343,9 +341,23 @@ describe('dashboard in Chromium against the real API', () => {
     expect(await form.locator('.error').count()).toBe(0);
     expect(await run.locator('li[data-child]').count()).toBe(4);
     await ready;
-    await expect
-      .poll(() => run.getAttribute('data-state'), { timeout: 120_000, interval: 500 })
-      .toBe('completed');
+    const id = (await run.getAttribute('data-comparison')) as string;
+    const deadline = Date.now() + 120_000;
+    let state = await run.getAttribute('data-state');
+    while (state === 'running' && Date.now() < deadline) {
+      await page.waitForTimeout(500);
+      state = await run.getAttribute('data-state');
+    }
+    if (state !== 'completed') {
+      const ended = await api<ComparisonView>(`/v1/comparisons/${id}`);
+      const why = ended.children.map(
+        (c) => `${c.cell}/${c.seed}: ${c.job.state} ${c.job.failedReason}`,
+      );
+      expect(
+        state,
+        `${ended.failedReason}\n${why.join('\n')}\n${stack.workerOutput().slice(-3000)}`,
+      ).toBe('completed');
+    }
     expect(await run.locator('.comparison-status').textContent()).toMatch(
       /^4 of 4 trainings completed/,
     );
@@ -354,7 +366,6 @@ describe('dashboard in Chromium against the real API', () => {
       .evaluateAll((items) => items.map((i) => i.getAttribute('data-state')));
     expect(states).toEqual(['completed', 'completed', 'completed', 'completed']);
 
-    const id = (await run.getAttribute('data-comparison')) as string;
     const view = await api<ComparisonView>(`/v1/comparisons/${id}`);
     // The API orders a pair as the cells were asked (here the form's order: rnn before bow).
     const pair = view.summary?.pairwise.find((p) => [p.a, p.b].sort().join() === 'bow,rnn');
@@ -377,6 +388,24 @@ describe('dashboard in Chromium against the real API', () => {
       ).toBe(`${percent(cell.accuracy.mean)} ± ${percent(cell.accuracy.sd)}`);
     }
     await page.locator('#significance').screenshot({ path: join(SCREENSHOTS, 'significance.png') });
+
+    // A second comparison, cancelled at once: it ends as cancelled and every child with it.
+    await form.getByLabel('Seeds').fill('3');
+    await form.getByLabel('Comparison name').fill('browser comparison cancelled');
+    await form.getByRole('button', { name: 'Start comparison' }).click();
+    const second = page.locator(`#compare-cells .comparison-run:not([data-comparison="${id}"])`);
+    await second.getByRole('button', { name: 'Cancel comparison' }).click();
+    await expect
+      .poll(() => second.getAttribute('data-state'), { timeout: 30_000, interval: 500 })
+      .toBe('cancelled');
+    const secondId = (await second.getAttribute('data-comparison')) as string;
+    const cancelled = await api<ComparisonView>(`/v1/comparisons/${secondId}`);
+    expect(cancelled.state).toBe('cancelled');
+    // A child may have finished before the click; every other one is cancelled, none left running.
+    for (const child of cancelled.children)
+      expect(['completed', 'cancelled'], `${child.cell} seed ${child.seed}`).toContain(
+        child.job.state,
+      );
   }, 150_000);
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
