@@ -217,11 +217,11 @@ describe('dashboard in Chromium against the real API', () => {
     expect(aliases.items.find((a) => a.name === 'default')?.modelId).toBe('gru-seed1');
   });
 
-  it('tells a reader without an admin key, in words, why a training did not start', async () => {
+  it('tells a reader without an admin key, in words, why a training or a comparison did not start', async () => {
     const watched = await watchedPage(browser, {
       width: 1280,
       height: 900,
-      expectedFailures: [{ status: 403, url: /\/v1\/training-jobs$/ }],
+      expectedFailures: [{ status: 403, url: /\/v1\/(training-jobs|comparisons)$/ }],
       apiKey: READ_KEY,
     });
     pages.push(watched);
@@ -233,6 +233,12 @@ describe('dashboard in Chromium against the real API', () => {
       .poll(() => form.locator('.error').textContent())
       .toMatch(/\(FORBIDDEN: enter an API key above with admin rights\)$/);
     expect(await page.locator('li.job').count()).toBe(0);
+    const compare = page.getByRole('form', { name: 'Compare cells' });
+    await compare.getByRole('button', { name: 'Start comparison' }).click();
+    await expect
+      .poll(() => compare.locator('.error').textContent())
+      .toMatch(/\(FORBIDDEN: enter an API key above with admin rights\)$/);
+    expect(await page.locator('.comparison-run').count()).toBe(0);
   });
 
   it('says honestly that there are no comparison runs yet', async () => {
