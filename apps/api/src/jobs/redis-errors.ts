@@ -15,16 +15,32 @@ function unavailable(cause?: unknown): NewscellError {
 }
 
 /**
- * Resolves once `redis` is connected, waiting at most `timeoutMs`; else throws
- * `REDIS_UNAVAILABLE`. BullMQ itself would wait for the connection for ever.
+ * Resolves once `redis` is connected, else throws `REDIS_UNAVAILABLE` (BullMQ itself would wait for
+ * the connection for ever). A first connection still being made gets `firstConnectMs` (a busy host
+ * can take seconds); a connection that was lost and is being retried gets only `timeoutMs`, so a
+ * request fails fast while Redis is down.
  */
-export async function redisReady(redis: Redis, timeoutMs = 2000): Promise<void> {
+export async function redisReady(
+  redis: Redis,
+  timeoutMs = 2000,
+  firstConnectMs = 10_000,
+): Promise<void> {
   if (redis.status === 'ready') return;
   if (redis.status === 'end' || redis.status === 'close') throw unavailable();
+  const wait = redis.status === 'reconnecting' ? timeoutMs : firstConnectMs;
+  const stop = new AbortController();
   try {
-    await once(redis, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
+    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(wait)]);
+    // A first attempt that fails (refused, reset) ends the wait at once rather than at the timeout.
+    const [event] = await Promise.race([
+      once(redis, 'ready', { signal }).then(() => ['ready'] as const),
+      once(redis, 'reconnecting', { signal }).then(() => ['reconnecting'] as const),
+    ]);
+    if (event !== 'ready') throw new Error('the connection to Redis failed');
   } catch (error) {
     throw unavailable(error);
+  } finally {
+    stop.abort();
   }
 }
 

@@ -34,7 +34,10 @@ export interface TrainingQueueOptions {
  * request answers 503 instead of hanging; the events connection blocks and so retries forever.
  */
 async function trainingQueue(app: FastifyInstance, options: TrainingQueueOptions): Promise<void> {
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const connection = new Redis(options.redisUrl, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 10_000,
+  });
   const eventsConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   for (const client of [connection, eventsConnection]) {
     client.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));

@@ -57,7 +57,7 @@ const DisagreementQuerySchema = Type.Object(
 /** `/v1/comparisons`: start (admin), list and read (read), cancel (admin), disagreements (read). */
 export async function comparisonRoutes(app: FastifyInstance, options: ComparisonRoutesOptions) {
   // Own connections, failing fast like the training queue's, so a request answers 503 not never.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 10_000 });
   redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));
   const queueOptions = { connection: redis, prefix: options.queuePrefix };
   const comparisons = new Queue<ComparisonJobData, ComparisonSummary>(
