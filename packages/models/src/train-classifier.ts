@@ -14,6 +14,7 @@ import { SeededRandom, withSeededMathRandom } from './seeded-random.js';
 import { tf } from './tfjs.js';
 import {
   type EpochMetrics,
+  type PartialEpoch,
   restoreModelWeights,
   restoreOptimizerState,
   storeModelWeights,
@@ -124,6 +125,28 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
     lastCheckpoint = resume;
   }
 
+  /** The whole training state now: at an epoch end, or inside an epoch with `partialEpoch`. */
+  const checkpointNow = async (
+    epochsCompleted: number,
+    partialEpoch?: PartialEpoch,
+  ): Promise<TrainingCheckpoint> => ({
+    formatVersion: 1,
+    epochsCompleted,
+    config,
+    options,
+    trainSize: train.n,
+    validationSize: validation?.n ?? 0,
+    randomState: random.state(),
+    weights: storeModelWeights(model),
+    optimizer: await storeOptimizerState(optimizer),
+    best,
+    epochsWithoutImprovement,
+    history: [...history],
+    trainingSeconds: priorSeconds + trainingMsThisRun / 1000,
+    samplesSeen,
+    ...(partialEpoch === undefined ? {} : { partialEpoch }),
+  });
+
   const patienceExhausted = () =>
     validation !== undefined &&
     options.patience > 0 &&
@@ -156,30 +179,14 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
         if (signal?.aborted) {
           stopReason = 'aborted';
           if (b > firstBatch && args.onCheckpoint && (args.checkpointOnAbort ?? true)) {
-            lastCheckpoint = {
-              formatVersion: 1,
-              epochsCompleted: epoch,
-              config,
-              options,
-              trainSize: train.n,
-              validationSize: validation?.n ?? 0,
-              randomState: random.state(),
-              weights: storeModelWeights(model),
-              optimizer: await storeOptimizerState(optimizer),
-              best,
-              epochsWithoutImprovement,
-              history: [...history],
-              trainingSeconds: priorSeconds + trainingMsThisRun / 1000,
-              samplesSeen,
-              partialEpoch: {
-                batchesDone: b,
-                epochRandomState,
-                lossSum,
-                correct,
-                seen,
-                trainingMs: epochTrainingMs,
-              },
-            };
+            lastCheckpoint = await checkpointNow(epoch, {
+              batchesDone: b,
+              epochRandomState,
+              lossSum,
+              correct,
+              seen,
+              trainingMs: epochTrainingMs,
+            });
             await args.onCheckpoint(lastCheckpoint);
           }
           break epochs;
@@ -246,22 +253,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
       }
       metrics.seconds = (performance.now() - epochStart) / 1000;
       history.push(metrics);
-      lastCheckpoint = {
-        formatVersion: 1,
-        epochsCompleted: epoch + 1,
-        config,
-        options,
-        trainSize: train.n,
-        validationSize: validation?.n ?? 0,
-        randomState: random.state(),
-        weights: storeModelWeights(model),
-        optimizer: await storeOptimizerState(optimizer),
-        best,
-        epochsWithoutImprovement,
-        history: [...history],
-        trainingSeconds: priorSeconds + trainingMsThisRun / 1000,
-        samplesSeen,
-      };
+      lastCheckpoint = await checkpointNow(epoch + 1);
       // Durable first: whoever hears "epoch done" can rely on the checkpoint being there.
       await args.onCheckpoint?.(lastCheckpoint);
       await args.onEpochEnd?.({
