@@ -247,7 +247,11 @@ export class ComparisonService {
     };
   }
 
-  private async view(job: ComparisonJob): Promise<ComparisonView> {
+  private async view(loaded: ComparisonJob): Promise<ComparisonView> {
+    // State first, then the job: a job read before it finished has no return value yet, and
+    // pairing that with a later 'completed' state would show a finished run as failed.
+    const bullState = await this.run(() => loaded.getState());
+    const job = (await this.run(() => this.deps.comparisons.getJob(String(loaded.id)))) ?? loaded;
     const { id, request } = job.data;
     const deps = await this.run(() => job.getDependencies());
     const keys = [
@@ -275,7 +279,6 @@ export class ComparisonService {
     children.sort(
       (x, y) => x.seed - y.seed || request.cells.indexOf(x.cell) - request.cells.indexOf(y.cell),
     );
-    const bullState = await this.run(() => job.getState());
     const summary =
       bullState === 'completed' && Value.Check(ComparisonSummarySchema, job.returnvalue)
         ? job.returnvalue
