@@ -1,31 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { mcnemarFromCounts } from '@newscell/comparison';
 import { agNewsDirFromEnv, loadAgNews } from '@newscell/dataset';
 import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import { readPredictions } from '@newscell/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/fake-worker.js';
+import { type RealWorker, startRealWorker } from '../support/real-worker.js';
 import { admin, reader, type TestApp, testApp } from '../support/test-app.js';
 
-// The real worker, compiled (`npm run build` in apps/worker; turbo builds it before these tests).
-const WORKER_MAIN = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'worker',
-  'dist',
-  'main.js',
-);
-
 let t: TestApp;
-let worker: ChildProcess;
-let workerOutput = '';
-let checkpoints: string;
+let worker: RealWorker;
 const agNewsDir = agNewsDirFromEnv();
 
 let privateRedis: PrivateRedis | undefined;
@@ -36,34 +21,17 @@ beforeAll(async () => {
   privateRedis = await startPrivateRedis();
   process.env.REDIS_URL = privateRedis.url;
   t = await testApp({ AGNEWS_DIR: agNewsDir });
-  checkpoints = await mkdtemp(join(tmpdir(), 'newscell-api-cmp-checkpoints-'));
-  worker = spawn(process.execPath, [WORKER_MAIN], {
-    env: {
-      ...process.env,
-      REDIS_URL: t.config.redisUrl,
-      NEWSCELL_QUEUE_PREFIX: t.prefix,
-      MODELS_DIR: t.config.modelsDir,
-      CHECKPOINTS_DIR: checkpoints,
-      AGNEWS_DIR: agNewsDir,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  worker = await startRealWorker({
+    redisUrl: t.config.redisUrl,
+    prefix: t.prefix,
+    modelsDir: t.config.modelsDir,
+    agNewsDir,
   });
-  for (const stream of [worker.stdout, worker.stderr]) {
-    stream?.on('data', (chunk: Buffer) => {
-      workerOutput += chunk.toString();
-    });
-  }
 }, 60_000);
 
 afterAll(async () => {
-  if (worker.exitCode === null) {
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await exited;
-  }
+  await worker?.stop();
   await t.close();
-  await rm(checkpoints, { recursive: true, force: true });
   await privateRedis?.dispose();
 }, 60_000);
 
@@ -95,7 +63,7 @@ describe('a comparison with a real worker', () => {
     try {
       await until(async () => (await view(id)).state !== 'running', 150_000);
     } catch (error) {
-      throw new Error(`${String(error)}; worker:\n${workerOutput.slice(-3000)}`);
+      throw new Error(`${String(error)}; worker:\n${worker.output().slice(-3000)}`);
     }
     const done = await view(id);
     expect(done.state, JSON.stringify(done.summary?.notCompleted)).toBe('completed');
@@ -239,7 +207,7 @@ describe('a comparison with a real worker', () => {
     try {
       await until(async () => (await view(id)).state !== 'running', 90_000);
     } catch (error) {
-      throw new Error(`${String(error)}; worker:\n${workerOutput.slice(-3000)}`);
+      throw new Error(`${String(error)}; worker:\n${worker.output().slice(-3000)}`);
     }
     const done = await view(id);
     expect(done.state).toBe('cancelled');

@@ -1,66 +1,32 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdir } from 'node:fs/promises';
 import { AG_NEWS_LABELS } from '@newscell/contracts';
 import { agNewsDirFromEnv } from '@newscell/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/fake-worker.js';
+import { type RealWorker, startRealWorker } from '../support/real-worker.js';
 import { openEvents } from '../support/sse-client.js';
 import { admin, reader, type TestApp, testApp } from '../support/test-app.js';
 
-// The real worker, compiled (`npm run build` in apps/worker; turbo builds it before these tests).
-const WORKER_MAIN = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'worker',
-  'dist',
-  'main.js',
-);
-
 let t: TestApp;
 let base: string;
-let worker: ChildProcess;
-let workerOutput = '';
-let checkpoints: string;
+let worker: RealWorker;
 
 beforeAll(async () => {
   // Real AG News, read-only: fails loudly (DATASET_NOT_FOUND naming AGNEWS_DIR) when missing.
   const agNewsDir = agNewsDirFromEnv();
   t = await testApp();
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  checkpoints = await mkdtemp(join(tmpdir(), 'newscell-api-e2e-checkpoints-'));
-  worker = spawn(process.execPath, [WORKER_MAIN], {
-    env: {
-      ...process.env,
-      REDIS_URL: t.config.redisUrl,
-      NEWSCELL_QUEUE_PREFIX: t.prefix,
-      MODELS_DIR: t.config.modelsDir,
-      CHECKPOINTS_DIR: checkpoints,
-      AGNEWS_DIR: agNewsDir,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  worker.stdout?.on('data', (chunk: Buffer) => {
-    workerOutput += chunk.toString();
-  });
-  worker.stderr?.on('data', (chunk: Buffer) => {
-    workerOutput += chunk.toString();
+  worker = await startRealWorker({
+    redisUrl: t.config.redisUrl,
+    prefix: t.prefix,
+    modelsDir: t.config.modelsDir,
+    agNewsDir,
   });
 }, 60_000);
 
 afterAll(async () => {
-  if (worker.exitCode === null) {
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await exited;
-  }
+  await worker?.stop();
   await t.close();
-  await rm(checkpoints, { recursive: true, force: true });
 }, 60_000);
 
 const small = {
@@ -89,7 +55,7 @@ describe('API with a real worker', () => {
       new Promise((_, reject) =>
         setTimeout(
           () =>
-            reject(new Error(`job did not end in 150 s; worker:\n${workerOutput.slice(-3000)}`)),
+            reject(new Error(`job did not end in 150 s; worker:\n${worker.output().slice(-3000)}`)),
           150_000,
         ),
       ),
@@ -97,7 +63,7 @@ describe('API with a real worker', () => {
     const names = sse.events.map((e) => e.event);
     expect(names[0]).toBe('snapshot');
     expect(names).toContain('progress');
-    expect(names.at(-1), workerOutput.slice(-2000)).toBe('completed');
+    expect(names.at(-1), worker.output().slice(-2000)).toBe('completed');
     const final = sse.events.at(-1)?.data as { state: string; modelId: string; history: unknown[] };
     expect(final.state).toBe('completed');
     expect(final.history).toHaveLength(2);
