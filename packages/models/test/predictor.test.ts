@@ -1,6 +1,7 @@
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AG_NEWS_LABELS, isNewscellError } from '@newscell/contracts';
+import { topicTexts } from '@newscell/test-fixtures';
 import { createTokenizer, Vocabulary } from '@newscell/tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendInfo } from '../src/backend.js';
@@ -11,37 +12,6 @@ import { loadPredictor, TEXT_ENCODING } from '../src/predictor.js';
 import { tf } from '../src/tfjs.js';
 import { trainClassifier } from '../src/train-classifier.js';
 import { tempDir, useBackend } from './helpers.js';
-
-/** Each topic owns a handful of words; texts mix 3–6 of them with shared filler words. */
-const TOPIC_WORDS = [
-  ['election', 'minister', 'troops', 'embassy', 'parliament', 'rebels'],
-  ['goal', 'match', 'coach', 'season', 'striker', 'tournament'],
-  ['shares', 'profit', 'earnings', 'investors', 'merger', 'revenue'],
-  ['software', 'chip', 'internet', 'researchers', 'browser', 'spacecraft'],
-];
-const FILLER = ['the', 'a', 'on', 'after', 'new', 'said', 'today', 'report'];
-
-function topicTexts(n: number, seed: number): { texts: string[]; labels: number[] } {
-  let state = seed >>> 0;
-  const rand = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
-  const texts: string[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 4;
-    const words: string[] = [];
-    const length = 3 + Math.floor(rand() * 4);
-    for (let w = 0; w < length; w++) {
-      words.push(rand() < 0.6 ? pick(TOPIC_WORDS[label] as string[]) : pick(FILLER));
-    }
-    texts.push(words.join(' '));
-    labels.push(label);
-  }
-  return { texts, labels };
-}
 
 const MAX_LENGTH = 8;
 let backend: BackendInfo;

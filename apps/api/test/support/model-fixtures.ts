@@ -8,16 +8,8 @@ import {
   TEXT_ENCODING,
   trainClassifier,
 } from '@newscell/models';
+import { topicTexts } from '@newscell/test-fixtures';
 import { createTokenizer, Vocabulary } from '@newscell/tokenizer';
-
-/** Each topic owns a handful of words; texts mix them with shared filler words. */
-const TOPIC_WORDS = [
-  ['election', 'minister', 'troops', 'embassy', 'parliament', 'rebels'],
-  ['goal', 'match', 'coach', 'season', 'striker', 'tournament'],
-  ['shares', 'profit', 'earnings', 'investors', 'merger', 'revenue'],
-  ['software', 'chip', 'internet', 'researchers', 'browser', 'spacecraft'],
-];
-const FILLER = ['the', 'a', 'on', 'after', 'new', 'said', 'today', 'report'];
 
 /** Texts a fixture model classifies by their topic words, one per class in turn. */
 export const TOPIC_TEXTS = [
@@ -26,27 +18,6 @@ export const TOPIC_TEXTS = [
   'investors cheer merger as profit rises',
   'researchers release new browser software',
 ];
-
-function topicTexts(n: number, seed: number): { texts: string[]; labels: number[] } {
-  let state = seed >>> 0;
-  const rand = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
-  const texts: string[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 4;
-    const words: string[] = [];
-    for (let w = 0; w < 3 + Math.floor(rand() * 4); w++) {
-      words.push(rand() < 0.6 ? pick(TOPIC_WORDS[label] as string[]) : pick(FILLER));
-    }
-    texts.push(words.join(' '));
-    labels.push(label);
-  }
-  return { texts, labels };
-}
 
 const MAX_LENGTH = 8;
 interface Trained {

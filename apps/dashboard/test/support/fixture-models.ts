@@ -10,39 +10,11 @@ import {
   TEXT_ENCODING,
   trainClassifier,
 } from '@newscell/models';
+import { topicTexts as topicTextsOf } from '@newscell/test-fixtures';
 import { createTokenizer, Vocabulary } from '@newscell/tokenizer';
 
-/** Each topic owns a handful of words; texts mix 3–6 of them with shared filler words. */
-const TOPIC_WORDS = [
-  ['election', 'minister', 'troops', 'embassy', 'parliament', 'rebels'],
-  ['goal', 'match', 'coach', 'season', 'striker', 'tournament'],
-  ['shares', 'profit', 'earnings', 'investors', 'merger', 'revenue'],
-  ['software', 'chip', 'internet', 'researchers', 'browser', 'spacecraft'],
-];
-const FILLER = ['the', 'a', 'on', 'after', 'new', 'said', 'today', 'report'];
-
-export function topicTexts(n: number, seed: number): { texts: string[]; labels: number[] } {
-  let state = seed >>> 0;
-  const rand = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
-  const texts: string[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 4;
-    const words: string[] = [];
-    const length = 3 + Math.floor(rand() * 4);
-    for (let w = 0; w < length; w++) {
-      // Mostly filler, so the tiny models stay imperfect and their figures differ.
-      words.push(rand() < 0.35 ? pick(TOPIC_WORDS[label] as string[]) : pick(FILLER));
-    }
-    texts.push(words.join(' '));
-    labels.push(label);
-  }
-  return { texts, labels };
-}
+/** Mostly filler (35% topic words), so the tiny models stay imperfect and their figures differ. */
+export const topicTexts = (n: number, seed: number) => topicTextsOf(n, seed, { topicShare: 0.35 });
 
 export interface FixtureModel {
   id: string;

@@ -1,0 +1,1 @@
+export { FILLER, TOPIC_WORDS, type TopicTextOptions, topicTexts } from './topic-texts.js';
