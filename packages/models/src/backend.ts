@@ -3,7 +3,7 @@ import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
 import { registerCpuTrainingKernels } from './cpu-kernels/unsorted-segment-sum.js';
 import { tf } from './tfjs.js';
-import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
+import { registerWasmKernels } from './wasm-kernels/register.js';
 
 /** The compute backends newscell knows, fastest first. */
 export const BACKEND_NAMES = ['node', 'wasm', 'cpu'] as const;
@@ -189,7 +189,7 @@ async function loadWasm(): Promise<void> {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     wasmPathsSet = true;
   }
-  registerWasmTrainingKernels();
+  registerWasmKernels();
 }
 
 function describeBackend(name: BackendName): BackendInfo {
