@@ -1,12 +1,15 @@
 import type { GateActivation, SequenceLayout } from './sequence-layout.js';
 import type { StepMatMul } from './step-matmul.js';
+import type { TensorFloats } from './tensor-floats.js';
 
 /** What every cell's forward pass gets. */
 export interface CellForwardArgs {
   layout: SequenceLayout;
-  /** `[batch·time, gates·units]`: `x · kernel` for every step at once, bias not yet added. */
-  xw: Float32Array;
-  bias: Float32Array;
+  /**
+   * `[rows, gates·units]`: `x · kernel + bias` for every real token at once. Read it through
+   * `get()` again after every recurrent product (see `TensorFloats`).
+   */
+  xw: TensorFloats;
   /** Recurrent products of the cell (LSTM/RNN: `h · U`; GRU: `h · U_zr`, then `(r⊙h) · U_h`). */
   recurrent: readonly StepMatMul[];
   activation: GateActivation;

@@ -8,6 +8,7 @@ import { lstmSequence } from './lstm-sequence.js';
 import { rnnSequence } from './rnn-sequence.js';
 import { type GateActivation, sequenceLayout } from './sequence-layout.js';
 import { StepMatMul } from './step-matmul.js';
+import { TensorFloats } from './tensor-floats.js';
 
 export type FusedCell = 'rnn' | 'lstm' | 'gru';
 
@@ -72,16 +73,16 @@ export function fusedRecurrentSequence(
 
   const forward = (xs: Tensor3D, w: Tensor2D, u: Tensor2D, b: Tensor1D, save: boolean) => {
     // A batch of nothing but padding multiplies nothing (and wasm rejects empty products).
-    const xw = tf.tidy(() => (rows === 0 ? tf.zeros([0, width]) : tf.matMul(realTokens(xs), w)));
-    const xwValues = xw.dataSync() as Float32Array;
+    const xw = tf.tidy(() =>
+      rows === 0 ? tf.zeros([0, width]) : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
+    );
     const pieces = recurrentPieces(options.cell, u, units);
     const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
     const recurrent = pieces.map((p) => new StepMatMul(p, false));
     try {
       const { last, saved } = cell.forward({
         layout,
-        xw: xwValues,
-        bias: b.dataSync() as Float32Array,
+        xw: new TensorFloats(xw),
         recurrent,
         activation,
         save,

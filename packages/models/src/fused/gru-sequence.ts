@@ -33,7 +33,7 @@ interface GruSaved {
 export const gruSequence: CellSequence<GruSaved> = {
   gates: 3,
 
-  forward({ layout, xw, bias, recurrent, activation, save, sequence }: CellForwardArgs) {
+  forward({ layout, xw: projected, recurrent, activation, save, sequence }: CellForwardArgs) {
     const { batch, time, units, rowOf } = layout;
     const width = 3 * units;
     const [uZr, uH] = recurrent;
@@ -57,6 +57,7 @@ export const gruSequence: CellSequence<GruSaved> = {
       const n = activeRows(layout, t, rowsOn);
       if (n > 0) {
         const recZr = uZr.run(gatherRows(h, rowsOn, n, units, left), n);
+        let xw = projected.get();
         for (let k = 0; k < n; k++) {
           const b = rowsOn[k] as number;
           const ho = b * units;
@@ -65,8 +66,8 @@ export const gruSequence: CellSequence<GruSaved> = {
           const ro = k * 2 * units;
           for (let j = 0; j < units; j++) {
             const j2 = j + units;
-            const az = (xw[xo + j] as number) + (recZr[ro + j] as number) + (bias[j] as number);
-            const ar = (xw[xo + j2] as number) + (recZr[ro + j2] as number) + (bias[j2] as number);
+            const az = (xw[xo + j] as number) + (recZr[ro + j] as number);
+            const ar = (xw[xo + j2] as number) + (recZr[ro + j2] as number);
             const zj = hard ? hardSigmoid(az) : sigmoid(az);
             const rj = hard ? hardSigmoid(ar) : sigmoid(ar);
             z[ko + j] = zj;
@@ -78,6 +79,7 @@ export const gruSequence: CellSequence<GruSaved> = {
           }
         }
         const recH = uH.run(rh, n);
+        xw = projected.get();
         for (let k = 0; k < n; k++) {
           const b = rowsOn[k] as number;
           const ho = b * units;
@@ -87,9 +89,7 @@ export const gruSequence: CellSequence<GruSaved> = {
           const po = row * units;
           for (let j = 0; j < units; j++) {
             const j3 = j + 2 * units;
-            const hh = tanh(
-              (xw[xo + j3] as number) + (recH[ko + j] as number) + (bias[j3] as number),
-            );
+            const hh = tanh((xw[xo + j3] as number) + (recH[ko + j] as number));
             const zj = z[ko + j] as number;
             const hOld = h[ho + j] as number;
             if (saved !== null) {

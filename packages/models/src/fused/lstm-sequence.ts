@@ -29,7 +29,7 @@ interface LstmSaved {
 export const lstmSequence: CellSequence<LstmSaved> = {
   gates: 4,
 
-  forward({ layout, xw, bias, recurrent, activation, save, sequence }: CellForwardArgs) {
+  forward({ layout, xw: projected, recurrent, activation, save, sequence }: CellForwardArgs) {
     const { batch, time, units, rowOf } = layout;
     const width = 4 * units;
     const [u] = recurrent;
@@ -53,6 +53,7 @@ export const lstmSequence: CellSequence<LstmSaved> = {
       const n = activeRows(layout, t, rowsOn);
       if (n > 0) {
         const rec = u.run(gatherRows(h, rowsOn, n, units, left), n);
+        const xw = projected.get();
         for (let k = 0; k < n; k++) {
           const b = rowsOn[k] as number;
           const row = rowOf[b * time + t] as number;
@@ -64,10 +65,10 @@ export const lstmSequence: CellSequence<LstmSaved> = {
             const k1 = j + units;
             const k2 = k1 + units;
             const k3 = k2 + units;
-            const zi = (xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number);
-            const zf = (xw[xo + k1] as number) + (rec[ro + k1] as number) + (bias[k1] as number);
-            const zg = (xw[xo + k2] as number) + (rec[ro + k2] as number) + (bias[k2] as number);
-            const zo = (xw[xo + k3] as number) + (rec[ro + k3] as number) + (bias[k3] as number);
+            const zi = (xw[xo + j] as number) + (rec[ro + j] as number);
+            const zf = (xw[xo + k1] as number) + (rec[ro + k1] as number);
+            const zg = (xw[xo + k2] as number) + (rec[ro + k2] as number);
+            const zo = (xw[xo + k3] as number) + (rec[ro + k3] as number);
             const i = hard ? hardSigmoid(zi) : sigmoid(zi);
             const f = hard ? hardSigmoid(zf) : sigmoid(zf);
             const o = hard ? hardSigmoid(zo) : sigmoid(zo);

@@ -18,7 +18,7 @@ interface RnnSaved {
 export const rnnSequence: CellSequence<RnnSaved> = {
   gates: 1,
 
-  forward({ layout, xw, bias, recurrent, save, sequence }: CellForwardArgs) {
+  forward({ layout, xw: projected, recurrent, save, sequence }: CellForwardArgs) {
     const { batch, time, units, rowOf } = layout;
     const [u] = recurrent;
     if (u === undefined) throw new Error('rnn needs one recurrent product');
@@ -34,13 +34,14 @@ export const rnnSequence: CellSequence<RnnSaved> = {
       const n = activeRows(layout, t, rowsOn);
       if (n > 0) {
         const rec = u.run(gatherRows(h, rowsOn, n, units, left), n);
+        const xw = projected.get();
         for (let k = 0; k < n; k++) {
           const b = rowsOn[k] as number;
           const ho = b * units;
           const xo = (rowOf[b * time + t] as number) * units;
           const ro = k * units;
           for (let j = 0; j < units; j++) {
-            const v = tanh((xw[xo + j] as number) + (rec[ro + j] as number) + (bias[j] as number));
+            const v = tanh((xw[xo + j] as number) + (rec[ro + j] as number));
             if (saved !== null) {
               saved.hPrev[xo + j] = h[ho + j] as number;
               saved.hNext[xo + j] = v;
