@@ -7,14 +7,18 @@ import {
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
 import {
-  activeRows,
+  gateRow,
   gateSlope,
   gatherRows,
   hardSigmoid,
+  nextStep,
+  type StepRows,
+  scatterStepRows,
   sigmoid,
-  tanh,
-  timeAt,
+  stepRows,
+  tokenRow,
 } from './sequence-layout.js';
+import { VectorTanh } from './vector-tanh.js';
 
 interface LstmSaved {
   /** `[batch·time, units]` each: the state before the step, `c` before it, `tanh(c)` after. */
@@ -25,20 +29,24 @@ interface LstmSaved {
   gates: Float32Array;
 }
 
-/** tfjs-layers' LSTM (implementation 2): gates i, f, c̃, o in that column order. */
+/**
+ * tfjs-layers' LSTM (implementation 2): gates i, f, c̃, o in that column order.
+ *
+ * The per-step work is in the functions below the object, called once per step: a long loop
+ * inside one big function is compiled on-stack mid-loop and thrown away again at the first
+ * never-run line after it, every call, which made the step loops ~3× slower than these.
+ */
 export const lstmSequence: CellSequence<LstmSaved> = {
   gates: 4,
 
   forward({ layout, xw: projected, recurrent, activation, save, sequence }: CellForwardArgs) {
-    const { batch, time, units, rowOf } = layout;
+    const { batch, time, units } = layout;
     const width = 4 * units;
     const [u] = recurrent;
     if (u === undefined) throw new Error('lstm needs one recurrent product');
-    const hard = activation === 'hardSigmoid';
     const h = new Float32Array(batch * units);
     const c = new Float32Array(batch * units);
     const left = new Float32Array(batch * units);
-    const rowsOn = new Int32Array(batch);
     const size = layout.rows;
     const saved = save
       ? {
@@ -48,49 +56,26 @@ export const lstmSequence: CellSequence<LstmSaved> = {
           gates: takeFloats(size * width),
         }
       : null;
-    for (let s = 0; s < time; s++) {
-      const t = timeAt(layout, s);
-      const n = activeRows(layout, t, rowsOn);
-      if (n > 0) {
-        const rec = u.run(gatherRows(h, rowsOn, n, units, left), n);
-        const xw = projected.get();
-        for (let k = 0; k < n; k++) {
-          const b = rowsOn[k] as number;
-          const row = rowOf[b * time + t] as number;
-          const ho = b * units;
-          const po = row * units;
-          const xo = row * width;
-          const ro = k * width;
-          for (let j = 0; j < units; j++) {
-            const k1 = j + units;
-            const k2 = k1 + units;
-            const k3 = k2 + units;
-            const zi = (xw[xo + j] as number) + (rec[ro + j] as number);
-            const zf = (xw[xo + k1] as number) + (rec[ro + k1] as number);
-            const zg = (xw[xo + k2] as number) + (rec[ro + k2] as number);
-            const zo = (xw[xo + k3] as number) + (rec[ro + k3] as number);
-            const i = hard ? hardSigmoid(zi) : sigmoid(zi);
-            const f = hard ? hardSigmoid(zf) : sigmoid(zf);
-            const o = hard ? hardSigmoid(zo) : sigmoid(zo);
-            const g = tanh(zg);
-            const cOld = c[ho + j] as number;
-            const cNew = f * cOld + i * g;
-            const tc = tanh(cNew);
-            if (saved !== null) {
-              saved.hPrev[po + j] = h[ho + j] as number;
-              saved.cPrev[po + j] = cOld;
-              saved.tanhC[po + j] = tc;
-              saved.gates[xo + j] = i;
-              saved.gates[xo + k1] = f;
-              saved.gates[xo + k2] = g;
-              saved.gates[xo + k3] = o;
-            }
-            c[ho + j] = cNew;
-            h[ho + j] = o * tc;
-          }
+    // Gates go straight to `saved` (by token row) when training, else to a scratch row per text.
+    const gates = saved?.gates ?? new Float32Array(batch * width);
+    const step = stepRows(layout, saved !== null);
+    const hard = activation === 'hardSigmoid';
+    const tanhG = new VectorTanh(batch * units);
+    const tanhC = new VectorTanh(batch * units);
+    try {
+      for (let s = 0; s < time; s++) {
+        if (nextStep(layout, step, s) > 0) {
+          const rec = u.run(gatherRows(h, step.rowsOn, step.n, units, left), step.n);
+          lstmGates(step, projected.get(), rec, hard, gates, tanhG.input());
+          const g = tanhG.run(step.n * units);
+          lstmCell(step, g, gates, c, h, saved, tanhC.input());
+          lstmOutput(step, tanhC.run(step.n * units), gates, h, saved);
         }
+        writeSequenceStep(sequence, h, layout, s);
       }
-      writeSequenceStep(sequence, h, layout, s);
+    } finally {
+      tanhG.dispose();
+      tanhC.dispose();
     }
     return { last: h, saved };
   },
@@ -103,61 +88,154 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     dLast,
     dSequence,
   }: CellBackwardArgs<LstmSaved>) {
-    const { batch, time, units, rowOf } = layout;
+    const { batch, time, units } = layout;
     const width = 4 * units;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('lstm needs one recurrent product');
-    const { hPrev, cPrev, tanhC, gates } = saved;
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dc = new Float32Array(batch * units);
     const dPre = takeFloats(layout.rows * width);
     const dStep = new Float32Array(batch * width);
-    const rowsOn = new Int32Array(batch);
+    const step = stepRows(layout, true);
+    const hard = activation === 'hardSigmoid';
     for (let s = time - 1; s >= 0; s--) {
-      const t = timeAt(layout, s);
       addSequenceGradient(dh, dSequence, layout, s);
       // Padding rows pass h and c, and so their gradients, through unchanged.
-      const n = activeRows(layout, t, rowsOn);
-      if (n === 0) continue;
-      for (let k = 0; k < n; k++) {
-        const b = rowsOn[k] as number;
-        const row = rowOf[b * time + t] as number;
-        const so = k * width;
-        const ho = b * units;
-        const xo = row * width;
-        const co = row * units;
-        for (let j = 0; j < units; j++) {
-          const k1 = j + units;
-          const k2 = k1 + units;
-          const k3 = k2 + units;
-          const i = gates[xo + j] as number;
-          const f = gates[xo + k1] as number;
-          const g = gates[xo + k2] as number;
-          const o = gates[xo + k3] as number;
-          const tc = tanhC[co + j] as number;
-          const dhj = dh[ho + j] as number;
-          const dcj = (dc[ho + j] as number) + dhj * o * (1 - tc * tc);
-          dc[ho + j] = dcj * f;
-          const di = dcj * g * gateSlope(activation, i);
-          const df = dcj * (cPrev[co + j] as number) * gateSlope(activation, f);
-          const dg = dcj * i * (1 - g * g);
-          const dO = dhj * tc * gateSlope(activation, o);
-          dPre[xo + j] = di;
-          dPre[xo + k1] = df;
-          dPre[xo + k2] = dg;
-          dPre[xo + k3] = dO;
-          dStep[so + j] = di;
-          dStep[so + k1] = df;
-          dStep[so + k2] = dg;
-          dStep[so + k3] = dO;
-        }
-      }
-      const back = uT.run(dStep, n);
-      for (let k = 0; k < n; k++) {
-        const b = rowsOn[k] as number;
-        dh.set(back.subarray(k * units, (k + 1) * units), b * units);
-      }
+      if (nextStep(layout, step, s) === 0) continue;
+      lstmBackwardStep(step, saved, hard, dh, dc, dPre, dStep);
+      scatterStepRows(step, uT.run(dStep, step.n), dh);
     }
-    return { dPre, recurrentFactors: [{ left: hPrev, from: 0, to: width }] };
+    return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: width }] };
   },
 };
+
+/** Gate activations of the running texts, and c̃'s pre-activation into `gIn` (row k). */
+function lstmGates(
+  step: StepRows,
+  xw: Float32Array,
+  rec: Float32Array,
+  hard: boolean,
+  gates: Float32Array,
+  gIn: Float32Array,
+): void {
+  const { n, units } = step;
+  const width = 4 * units;
+  for (let k = 0; k < n; k++) {
+    const xo = tokenRow(step, k) * width;
+    const go = gateRow(step, k) * width;
+    const ro = k * width;
+    const ko = k * units;
+    for (let j = 0; j < units; j++) {
+      const k1 = j + units;
+      const k2 = k1 + units;
+      const k3 = k2 + units;
+      const zi = (xw[xo + j] as number) + (rec[ro + j] as number);
+      const zf = (xw[xo + k1] as number) + (rec[ro + k1] as number);
+      const zo = (xw[xo + k3] as number) + (rec[ro + k3] as number);
+      gates[go + j] = hard ? hardSigmoid(zi) : sigmoid(zi);
+      gates[go + k1] = hard ? hardSigmoid(zf) : sigmoid(zf);
+      gates[go + k3] = hard ? hardSigmoid(zo) : sigmoid(zo);
+      gIn[ko + j] = (xw[xo + k2] as number) + (rec[ro + k2] as number);
+    }
+  }
+}
+
+/** `c ← f ⊙ c + i ⊙ c̃`, the new c into `cIn` (row k) for its tanh; keeps what backward needs. */
+function lstmCell(
+  step: StepRows,
+  g: Float32Array,
+  gates: Float32Array,
+  c: Float32Array,
+  h: Float32Array,
+  saved: LstmSaved | null,
+  cIn: Float32Array,
+): void {
+  const { n, units, rowsOn } = step;
+  for (let k = 0; k < n; k++) {
+    const go = gateRow(step, k) * 4 * units;
+    const ho = (rowsOn[k] as number) * units;
+    const ko = k * units;
+    const po = tokenRow(step, k) * units;
+    for (let j = 0; j < units; j++) {
+      const gj = g[ko + j] as number;
+      gates[go + 2 * units + j] = gj;
+      const cOld = c[ho + j] as number;
+      const cNew = (gates[go + units + j] as number) * cOld + (gates[go + j] as number) * gj;
+      if (saved !== null) {
+        saved.hPrev[po + j] = h[ho + j] as number;
+        saved.cPrev[po + j] = cOld;
+      }
+      c[ho + j] = cNew;
+      cIn[ko + j] = cNew;
+    }
+  }
+}
+
+/** `h ← o ⊙ tanh(c)`. */
+function lstmOutput(
+  step: StepRows,
+  tc: Float32Array,
+  gates: Float32Array,
+  h: Float32Array,
+  saved: LstmSaved | null,
+): void {
+  const { n, units, rowsOn } = step;
+  for (let k = 0; k < n; k++) {
+    const go = gateRow(step, k) * 4 * units + 3 * units;
+    const ho = (rowsOn[k] as number) * units;
+    const ko = k * units;
+    const po = tokenRow(step, k) * units;
+    for (let j = 0; j < units; j++) {
+      const tcj = tc[ko + j] as number;
+      if (saved !== null) saved.tanhC[po + j] = tcj;
+      h[ho + j] = (gates[go + j] as number) * tcj;
+    }
+  }
+}
+
+/** One step back: gate gradients into `dPre` (by token row) and `dStep` (row k); `dc` carried. */
+function lstmBackwardStep(
+  step: StepRows,
+  saved: LstmSaved,
+  hard: boolean,
+  dh: Float32Array,
+  dc: Float32Array,
+  dPre: Float32Array,
+  dStep: Float32Array,
+): void {
+  const { n, units, rowsOn } = step;
+  const width = 4 * units;
+  const { cPrev, tanhC, gates } = saved;
+  for (let k = 0; k < n; k++) {
+    const row = tokenRow(step, k);
+    const so = k * width;
+    const ho = (rowsOn[k] as number) * units;
+    const xo = row * width;
+    const co = row * units;
+    for (let j = 0; j < units; j++) {
+      const k1 = j + units;
+      const k2 = k1 + units;
+      const k3 = k2 + units;
+      const i = gates[xo + j] as number;
+      const f = gates[xo + k1] as number;
+      const g = gates[xo + k2] as number;
+      const o = gates[xo + k3] as number;
+      const tc = tanhC[co + j] as number;
+      const dhj = dh[ho + j] as number;
+      const dcj = (dc[ho + j] as number) + dhj * o * (1 - tc * tc);
+      dc[ho + j] = dcj * f;
+      const di = dcj * g * gateSlope(hard, i);
+      const df = dcj * (cPrev[co + j] as number) * gateSlope(hard, f);
+      const dg = dcj * i * (1 - g * g);
+      const dO = dhj * tc * gateSlope(hard, o);
+      dPre[xo + j] = di;
+      dPre[xo + k1] = df;
+      dPre[xo + k2] = dg;
+      dPre[xo + k3] = dO;
+      dStep[so + j] = di;
+      dStep[so + k1] = df;
+      dStep[so + k2] = dg;
+      dStep[so + k3] = dO;
+    }
+  }
+}

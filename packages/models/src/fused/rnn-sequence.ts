@@ -6,7 +6,15 @@ import {
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
-import { activeRows, gatherRows, tanh, timeAt } from './sequence-layout.js';
+import {
+  gatherRows,
+  nextStep,
+  type StepRows,
+  scatterStepRows,
+  stepRows,
+  tokenRow,
+} from './sequence-layout.js';
+import { VectorTanh } from './vector-tanh.js';
 
 interface RnnSaved {
   /** `[batch·time, units]`: the state before the step and after it. */
@@ -14,78 +22,100 @@ interface RnnSaved {
   hNext: Float32Array;
 }
 
-/** tfjs-layers' SimpleRNN with its default tanh: `h' = tanh(x·W + h·U + b)`. */
+/**
+ * tfjs-layers' SimpleRNN with its default tanh: `h' = tanh(x·W + h·U + b)`. The per-step work
+ * is in the functions below (see lstm-sequence.ts for why).
+ */
 export const rnnSequence: CellSequence<RnnSaved> = {
   gates: 1,
 
   forward({ layout, xw: projected, recurrent, save, sequence }: CellForwardArgs) {
-    const { batch, time, units, rowOf } = layout;
+    const { batch, time, units } = layout;
     const [u] = recurrent;
     if (u === undefined) throw new Error('rnn needs one recurrent product');
     const h = new Float32Array(batch * units);
     const left = new Float32Array(batch * units);
-    const rowsOn = new Int32Array(batch);
     const size = layout.rows;
     const saved = save
       ? { hPrev: takeFloats(size * units), hNext: takeFloats(size * units) }
       : null;
-    for (let s = 0; s < time; s++) {
-      const t = timeAt(layout, s);
-      const n = activeRows(layout, t, rowsOn);
-      if (n > 0) {
-        const rec = u.run(gatherRows(h, rowsOn, n, units, left), n);
-        const xw = projected.get();
-        for (let k = 0; k < n; k++) {
-          const b = rowsOn[k] as number;
-          const ho = b * units;
-          const xo = (rowOf[b * time + t] as number) * units;
-          const ro = k * units;
-          for (let j = 0; j < units; j++) {
-            const v = tanh((xw[xo + j] as number) + (rec[ro + j] as number));
-            if (saved !== null) {
-              saved.hPrev[xo + j] = h[ho + j] as number;
-              saved.hNext[xo + j] = v;
-            }
-            h[ho + j] = v;
-          }
+    const step = stepRows(layout, true);
+    const tanhV = new VectorTanh(batch * units);
+    try {
+      for (let s = 0; s < time; s++) {
+        if (nextStep(layout, step, s) > 0) {
+          const rec = u.run(gatherRows(h, step.rowsOn, step.n, units, left), step.n);
+          rnnInput(step, projected.get(), rec, tanhV.input());
+          rnnUpdate(step, tanhV.run(step.n * units), h, saved);
         }
+        writeSequenceStep(sequence, h, layout, s);
       }
-      writeSequenceStep(sequence, h, layout, s);
+    } finally {
+      tanhV.dispose();
     }
     return { last: h, saved };
   },
 
   backward({ layout, saved, recurrentT, dLast, dSequence }: CellBackwardArgs<RnnSaved>) {
-    const { batch, time, units, rowOf } = layout;
+    const { batch, time, units } = layout;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('rnn needs one recurrent product');
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dPre = takeFloats(layout.rows * units);
     const dStep = new Float32Array(batch * units);
-    const rowsOn = new Int32Array(batch);
+    const step = stepRows(layout, true);
     for (let s = time - 1; s >= 0; s--) {
-      const t = timeAt(layout, s);
       addSequenceGradient(dh, dSequence, layout, s);
-      const n = activeRows(layout, t, rowsOn);
-      if (n === 0) continue;
-      for (let k = 0; k < n; k++) {
-        const b = rowsOn[k] as number;
-        const ho = b * units;
-        const xo = (rowOf[b * time + t] as number) * units;
-        const so = k * units;
-        for (let j = 0; j < units; j++) {
-          const v = saved.hNext[xo + j] as number;
-          const d = (dh[ho + j] as number) * (1 - v * v);
-          dPre[xo + j] = d;
-          dStep[so + j] = d;
-        }
-      }
-      const back = uT.run(dStep, n);
-      for (let k = 0; k < n; k++) {
-        const b = rowsOn[k] as number;
-        dh.set(back.subarray(k * units, (k + 1) * units), b * units);
-      }
+      if (nextStep(layout, step, s) === 0) continue;
+      rnnBackwardStep(step, saved, dh, dPre, dStep);
+      scatterStepRows(step, uT.run(dStep, step.n), dh);
     }
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: units }] };
   },
 };
+
+/** The pre-activation of the running texts (row k), for one vector tanh. */
+function rnnInput(step: StepRows, xw: Float32Array, rec: Float32Array, target: Float32Array): void {
+  const { n, units } = step;
+  for (let k = 0; k < n; k++) {
+    const xo = tokenRow(step, k) * units;
+    const ko = k * units;
+    for (let j = 0; j < units; j++)
+      target[ko + j] = (xw[xo + j] as number) + (rec[ko + j] as number);
+  }
+}
+
+function rnnUpdate(step: StepRows, v: Float32Array, h: Float32Array, saved: RnnSaved | null): void {
+  const { n, units, rowsOn } = step;
+  for (let k = 0; k < n; k++) {
+    const ho = (rowsOn[k] as number) * units;
+    const ko = k * units;
+    if (saved !== null) {
+      const po = tokenRow(step, k) * units;
+      saved.hPrev.set(h.subarray(ho, ho + units), po);
+      saved.hNext.set(v.subarray(ko, ko + units), po);
+    }
+    h.set(v.subarray(ko, ko + units), ho);
+  }
+}
+
+function rnnBackwardStep(
+  step: StepRows,
+  saved: RnnSaved,
+  dh: Float32Array,
+  dPre: Float32Array,
+  dStep: Float32Array,
+): void {
+  const { n, units, rowsOn } = step;
+  for (let k = 0; k < n; k++) {
+    const ho = (rowsOn[k] as number) * units;
+    const xo = tokenRow(step, k) * units;
+    const so = k * units;
+    for (let j = 0; j < units; j++) {
+      const v = saved.hNext[xo + j] as number;
+      const d = (dh[ho + j] as number) * (1 - v * v);
+      dPre[xo + j] = d;
+      dStep[so + j] = d;
+    }
+  }
+}

@@ -74,6 +74,61 @@ export function activeRows(layout: SequenceLayout, t: number, rows: Int32Array):
   return n;
 }
 
+/**
+ * The texts running at one processing step, for the cells' per-step functions: one object per
+ * pass, refilled by `nextStep`. Rows `k < n` of a step's scratch buffers are batch row
+ * `rowsOn[k]`, whose token at this step has row `tokenRows[k]` in the per-token buffers.
+ */
+export interface StepRows {
+  n: number;
+  /** The input's time index of the step. */
+  t: number;
+  rowsOn: Int32Array;
+  tokenRows: Int32Array;
+  units: number;
+  /** Where per-step gate values live: by token row (kept for backward) or by step row `k`. */
+  gatesByToken: boolean;
+}
+
+export function stepRows(layout: SequenceLayout, gatesByToken: boolean): StepRows {
+  return {
+    n: 0,
+    t: 0,
+    rowsOn: new Int32Array(layout.batch),
+    tokenRows: new Int32Array(layout.batch),
+    units: layout.units,
+    gatesByToken,
+  };
+}
+
+/** Fills `step` for processing step `s` and returns how many texts run at it. */
+export function nextStep(layout: SequenceLayout, step: StepRows, s: number): number {
+  const t = timeAt(layout, s);
+  const n = activeRows(layout, t, step.rowsOn);
+  for (let k = 0; k < n; k++) {
+    step.tokenRows[k] = layout.rowOf[(step.rowsOn[k] as number) * layout.time + t] as number;
+  }
+  step.t = t;
+  step.n = n;
+  return n;
+}
+
+export function tokenRow(step: StepRows, k: number): number {
+  return step.tokenRows[k] as number;
+}
+
+export function gateRow(step: StepRows, k: number): number {
+  return step.gatesByToken ? (step.tokenRows[k] as number) : k;
+}
+
+/** Row `k` of `values` (`units` wide) to row `rowsOn[k]` of `target`, for the running texts. */
+export function scatterStepRows(step: StepRows, values: Float32Array, target: Float32Array): void {
+  const { n, units, rowsOn } = step;
+  for (let k = 0; k < n; k++) {
+    target.set(values.subarray(k * units, (k + 1) * units), (rowsOn[k] as number) * units);
+  }
+}
+
 /** Copies row `rows[k]` of `source` (`width` floats a row) to row `k` of `target`, k < n. */
 export function gatherRows(
   source: Float32Array,
@@ -89,10 +144,6 @@ export function gatherRows(
   return target;
 }
 
-export function gate(kind: GateActivation, x: number): number {
-  return kind === 'hardSigmoid' ? hardSigmoid(x) : sigmoid(x);
-}
-
 /** tfjs-layers' `hardSigmoid`: `clip(0.2·x + 0.5, 0, 1)`. */
 export function hardSigmoid(x: number): number {
   const y = 0.2 * x + 0.5;
@@ -104,9 +155,9 @@ export function sigmoid(x: number): number {
   return 0.5 * tanh(0.5 * x) + 0.5;
 }
 
-/** Derivative of `gate` expressed through its output `y`. */
-export function gateSlope(kind: GateActivation, y: number): number {
-  if (kind === 'hardSigmoid') return y > 0 && y < 1 ? 0.2 : 0;
+/** Derivative of the gate nonlinearity (hard or logistic) expressed through its output `y`. */
+export function gateSlope(hard: boolean, y: number): number {
+  if (hard) return y > 0 && y < 1 ? 0.2 : 0;
   return y * (1 - y);
 }
 
