@@ -9,6 +9,7 @@ import {
 } from './classification-data.js';
 import { correctCount, crossEntropy } from './classification-loss.js';
 import { releaseDropoutMasks } from './dropout-masks.js';
+import { FusedAdamOptimizer } from './fused-adam.js';
 import { clipByGlobalNorm } from './gradient-clipping.js';
 import { SeededRandom, withSeededMathRandom } from './seeded-random.js';
 import { tf } from './tfjs.js';
@@ -101,7 +102,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
   const resume = args.resumeFrom;
   if (resume !== undefined) checkResumable(resume, classifier, options, train, validation);
 
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = new FusedAdamOptimizer(options.learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
   const batchesPerEpoch = Math.ceil(train.n / options.batchSize);
   let random = new SeededRandom(options.seed);

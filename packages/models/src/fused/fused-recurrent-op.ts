@@ -134,9 +134,13 @@ export function fusedRecurrentSequence(
       }
       if (rows === 0)
         return [tf.zerosLike(xs3), tf.zerosLike(w2), tf.zerosLike(u2), tf.zerosLike(b as Tensor)];
-      // Explicit transposes: wasm's matMul with transposeA/B is far slower (see StepMatMul).
+      // Explicit transposes: wasm's matMul with transposeA/B is far slower (see StepMatMul). The
+      // weight gradients are computed transposed, `dPreᵀ · tokens`, so that the big matrix that
+      // changes every batch is the left operand: XNNPACK repacks the right one on every call,
+      // which for `[rows, gates·units]` cost more than the product.
       const result = tf.tidy(() => {
         const dPre = tf.tensor2d(grads.dPre, [rows, width]);
+        const dPreT = tf.transpose(dPre);
         const tokens = realTokens(xs3);
         const dTokens = tf.matMul(dPre, tf.transpose(w2));
         const dx = allReal
@@ -150,14 +154,16 @@ export function fusedRecurrentSequence(
               ),
               [batch, time, features],
             );
-        const dw = tf.matMul(tf.transpose(tokens), dPre);
+        const dw = tf.transpose(tf.matMul(dPreT, tokens));
         const du = tf.concat(
           grads.recurrentFactors.map((f) =>
-            tf.matMul(
-              tf.transpose(tf.tensor2d(f.left, [rows, units])),
-              f.from === 0 && f.to === width
-                ? dPre
-                : tf.slice(dPre, [0, f.from], [rows, f.to - f.from]),
+            tf.transpose(
+              tf.matMul(
+                f.from === 0 && f.to === width
+                  ? dPreT
+                  : tf.slice(dPreT, [f.from, 0], [f.to - f.from, rows]),
+                tf.tensor2d(f.left, [rows, units]),
+              ),
             ),
           ),
           1,
