@@ -168,7 +168,9 @@ export function fusedRecurrentSequence(
           ),
           1,
         );
-        return [dx, dw, du, tf.tensor1d(columnSums(grads.dPre, rows, width))];
+        // The bias gradient, column sums of dPre, as `dPreᵀ · 1`: one pass in the backend.
+        const db = tf.reshape(tf.matMul(dPreT, tf.ones([rows, 1])), [width]);
+        return [dx, dw, du, db];
       });
       // The arrays are done with once the gradients exist. Only on wasm, where making a tensor
       // copies into the heap: the cpu backend keeps the very array a tensor was made from.
@@ -194,16 +196,6 @@ function scatterRows(
     out.set(values.subarray(k * width, (k + 1) * width), (positions[k] as number) * width);
   }
   return out;
-}
-
-/** Sums of the columns of a row-major `rows × width` matrix (tf.sum over axis 0 is slow on wasm). */
-function columnSums(values: Float32Array, rows: number, width: number): Float32Array {
-  const sums = new Float64Array(width);
-  for (let r = 0; r < rows; r++) {
-    const o = r * width;
-    for (let j = 0; j < width; j++) sums[j] = (sums[j] as number) + (values[o + j] as number);
-  }
-  return Float32Array.from(sums);
 }
 
 /** The recurrent weight blocks one step multiplies by: GRU splits off the candidate's columns. */
