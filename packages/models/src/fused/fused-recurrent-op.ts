@@ -61,13 +61,15 @@ export function fusedRecurrentSequence(
     readMask(options.mask ?? null, batch, time),
   );
   const { rows } = layout;
-  const allReal = rows === batch * time;
   /** `x` as `[rows, features]`: the real tokens only, in the layout's row order. */
   const realTokens = (xs: Tensor3D) =>
-    tf.tidy(() => {
-      const flat = tf.reshape(xs, [batch * time, features]) as Tensor2D;
-      return allReal ? flat : (tf.gather(flat, tf.tensor1d(layout.positions, 'int32')) as Tensor2D);
-    });
+    tf.tidy(
+      () =>
+        tf.gather(
+          tf.reshape(xs, [batch * time, features]),
+          tf.tensor1d(layout.positions, 'int32'),
+        ) as Tensor2D,
+    );
   const activation = options.recurrentActivation ?? 'hardSigmoid';
   const returnSequences = options.returnSequences ?? false;
 
@@ -143,17 +145,10 @@ export function fusedRecurrentSequence(
         const dPreT = tf.transpose(dPre);
         const tokens = realTokens(xs3);
         const dTokens = tf.matMul(dPre, tf.transpose(w2));
-        const dx = allReal
-          ? tf.reshape(dTokens, [batch, time, features])
-          : tf.tensor3d(
-              scatterRows(
-                dTokens.dataSync() as Float32Array,
-                layout.positions,
-                batch * time,
-                features,
-              ),
-              [batch, time, features],
-            );
+        const dx = tf.tensor3d(
+          scatterRows(dTokens.dataSync() as Float32Array, layout.positions, batch * time, features),
+          [batch, time, features],
+        );
         const dw = tf.transpose(tf.matMul(dPreT, tokens));
         const du = tf.concat(
           grads.recurrentFactors.map((f) =>

@@ -95,15 +95,15 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dc = new Float32Array(batch * units);
     const dPre = takeFloats(layout.rows * width);
-    const dStep = new Float32Array(batch * width);
     const step = stepRows(layout, true);
     const hard = activation === 'hardSigmoid';
     for (let s = time - 1; s >= 0; s--) {
       addSequenceGradient(dh, dSequence, layout, s);
       // Padding rows pass h and c, and so their gradients, through unchanged.
       if (nextStep(layout, step, s) === 0) continue;
-      lstmBackwardStep(step, saved, hard, dh, dc, dPre, dStep);
-      scatterStepRows(step, uT.run(dStep, step.n), dh);
+      lstmBackwardStep(step, saved, hard, dh, dc, dPre);
+      // The step's gate gradients are one block of dPre (see SequenceLayout).
+      scatterStepRows(step, uT.run(dPre.subarray(step.start * width), step.n), dh);
     }
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: width }] };
   },
@@ -193,7 +193,7 @@ function lstmOutput(
   }
 }
 
-/** One step back: gate gradients into `dPre` (by token row) and `dStep` (row k); `dc` carried. */
+/** One step back: gate gradients into `dPre` (by token row); `dc` carried. */
 function lstmBackwardStep(
   step: StepRows,
   saved: LstmSaved,
@@ -201,14 +201,12 @@ function lstmBackwardStep(
   dh: Float32Array,
   dc: Float32Array,
   dPre: Float32Array,
-  dStep: Float32Array,
 ): void {
   const { n, units, rowsOn } = step;
   const width = 4 * units;
   const { cPrev, tanhC, gates } = saved;
   for (let k = 0; k < n; k++) {
     const row = tokenRow(step, k);
-    const so = k * width;
     const ho = (rowsOn[k] as number) * units;
     const xo = row * width;
     const co = row * units;
@@ -232,10 +230,6 @@ function lstmBackwardStep(
       dPre[xo + k1] = df;
       dPre[xo + k2] = dg;
       dPre[xo + k3] = dO;
-      dStep[so + j] = di;
-      dStep[so + k1] = df;
-      dStep[so + k2] = dg;
-      dStep[so + k3] = dO;
     }
   }
 }

@@ -62,13 +62,13 @@ export const rnnSequence: CellSequence<RnnSaved> = {
     if (uT === undefined) throw new Error('rnn needs one recurrent product');
     const dh = dLast === null ? new Float32Array(batch * units) : Float32Array.from(dLast);
     const dPre = takeFloats(layout.rows * units);
-    const dStep = new Float32Array(batch * units);
     const step = stepRows(layout, true);
     for (let s = time - 1; s >= 0; s--) {
       addSequenceGradient(dh, dSequence, layout, s);
       if (nextStep(layout, step, s) === 0) continue;
-      rnnBackwardStep(step, saved, dh, dPre, dStep);
-      scatterStepRows(step, uT.run(dStep, step.n), dh);
+      rnnBackwardStep(step, saved, dh, dPre);
+      // The step's gradients are one block of dPre (see SequenceLayout).
+      scatterStepRows(step, uT.run(dPre.subarray(step.start * units), step.n), dh);
     }
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: units }] };
   },
@@ -104,18 +104,14 @@ function rnnBackwardStep(
   saved: RnnSaved,
   dh: Float32Array,
   dPre: Float32Array,
-  dStep: Float32Array,
 ): void {
   const { n, units, rowsOn } = step;
   for (let k = 0; k < n; k++) {
     const ho = (rowsOn[k] as number) * units;
     const xo = tokenRow(step, k) * units;
-    const so = k * units;
     for (let j = 0; j < units; j++) {
       const v = saved.hNext[xo + j] as number;
-      const d = (dh[ho + j] as number) * (1 - v * v);
-      dPre[xo + j] = d;
-      dStep[so + j] = d;
+      dPre[xo + j] = (dh[ho + j] as number) * (1 - v * v);
     }
   }
 }

@@ -2,10 +2,12 @@
 export type GateActivation = 'hardSigmoid' | 'sigmoid';
 
 /**
- * Shape of one fused sequence and where each step's data lives. Every per-time buffer is
- * batch-major with one row per real token (`rowOf`), `t` being the input's own time index, so the
- * rows of `x` gathered by `positions` line up with it and the weight gradients are single
- * matrix products.
+ * Shape of one fused sequence and where each step's data lives. Every per-token buffer has one
+ * row per real token, numbered step by step in processing order (`rowOf`), and within a step in
+ * batch order: the texts running at step `s` own the consecutive rows from `stepStart[s]`, so a
+ * step's gates, saved states and gate gradients are one contiguous block. The rows of `x`
+ * gathered by `positions` line up with them, which keeps the input projection and the weight
+ * gradients single whole-sequence matrix products.
  * Steps run in processing order `s`; with `reverse` step `s` reads time `time - 1 - s`, and
  * the sequence output is written in processing order, as tfjs-layers' `goBackwards` does.
  */
@@ -17,14 +19,15 @@ export interface SequenceLayout {
   /** `[batch·time]`, 1 for a real token, 0 for padding; null when nothing is masked. */
   active: Uint8Array | null;
   /**
-   * Real tokens only get rows in the per-time buffers: `rowOf[b·time + t]` is the row of text
-   * `b`'s token `t` (−1 for padding), numbered in batch-major order; `rows` counts them, and
-   * `positions` lists each row's `b·time + t`. Padding then costs nothing in the whole-sequence
-   * products either (`x · kernel` and the weight gradients).
+   * Real tokens only get rows: `rowOf[b·time + t]` is the row of text `b`'s token `t` (−1 for
+   * padding); `rows` counts them, and `positions` lists each row's `b·time + t`. Padding then
+   * costs nothing in the whole-sequence products either (`x · kernel`, the weight gradients).
    */
   rowOf: Int32Array;
   positions: Int32Array;
   rows: number;
+  /** `[time + 1]`: the first row of each processing step; `stepStart[time] = rows`. */
+  stepStart: Int32Array;
 }
 
 /** The layout of a `[batch, time]` sequence with the given mask (see `SequenceLayout`). */
@@ -35,17 +38,22 @@ export function sequenceLayout(
   reverse: boolean,
   active: Uint8Array | null,
 ): SequenceLayout {
-  const rowOf = new Int32Array(batch * time);
+  const rowOf = new Int32Array(batch * time).fill(-1);
   const positions = new Int32Array(batch * time);
+  const stepStart = new Int32Array(time + 1);
   let rows = 0;
-  for (let p = 0; p < batch * time; p++) {
-    if (active === null || active[p] !== 0) {
-      rowOf[p] = rows;
-      positions[rows++] = p;
-    } else {
-      rowOf[p] = -1;
+  for (let s = 0; s < time; s++) {
+    stepStart[s] = rows;
+    const t = reverse ? time - 1 - s : s;
+    for (let b = 0; b < batch; b++) {
+      const p = b * time + t;
+      if (active === null || active[p] !== 0) {
+        rowOf[p] = rows;
+        positions[rows++] = p;
+      }
     }
   }
+  stepStart[time] = rows;
   return {
     batch,
     time,
@@ -55,6 +63,7 @@ export function sequenceLayout(
     rowOf,
     positions: positions.subarray(0, rows),
     rows,
+    stepStart,
   };
 }
 
@@ -77,14 +86,15 @@ export function activeRows(layout: SequenceLayout, t: number, rows: Int32Array):
 /**
  * The texts running at one processing step, for the cells' per-step functions: one object per
  * pass, refilled by `nextStep`. Rows `k < n` of a step's scratch buffers are batch row
- * `rowsOn[k]`, whose token at this step has row `tokenRows[k]` in the per-token buffers.
+ * `rowsOn[k]`, whose token at this step has row `start + k` in the per-token buffers.
  */
 export interface StepRows {
   n: number;
   /** The input's time index of the step. */
   t: number;
+  /** The step's first row in the per-token buffers. */
+  start: number;
   rowsOn: Int32Array;
-  tokenRows: Int32Array;
   units: number;
   /** Where per-step gate values live: by token row (kept for backward) or by step row `k`. */
   gatesByToken: boolean;
@@ -94,8 +104,8 @@ export function stepRows(layout: SequenceLayout, gatesByToken: boolean): StepRow
   return {
     n: 0,
     t: 0,
+    start: 0,
     rowsOn: new Int32Array(layout.batch),
-    tokenRows: new Int32Array(layout.batch),
     units: layout.units,
     gatesByToken,
   };
@@ -104,21 +114,18 @@ export function stepRows(layout: SequenceLayout, gatesByToken: boolean): StepRow
 /** Fills `step` for processing step `s` and returns how many texts run at it. */
 export function nextStep(layout: SequenceLayout, step: StepRows, s: number): number {
   const t = timeAt(layout, s);
-  const n = activeRows(layout, t, step.rowsOn);
-  for (let k = 0; k < n; k++) {
-    step.tokenRows[k] = layout.rowOf[(step.rowsOn[k] as number) * layout.time + t] as number;
-  }
+  step.n = activeRows(layout, t, step.rowsOn);
   step.t = t;
-  step.n = n;
-  return n;
+  step.start = layout.stepStart[s] as number;
+  return step.n;
 }
 
 export function tokenRow(step: StepRows, k: number): number {
-  return step.tokenRows[k] as number;
+  return step.start + k;
 }
 
 export function gateRow(step: StepRows, k: number): number {
-  return step.gatesByToken ? (step.tokenRows[k] as number) : k;
+  return step.gatesByToken ? step.start + k : k;
 }
 
 /** Row `k` of `values` (`units` wide) to row `rowsOn[k]` of `target`, for the running texts. */
