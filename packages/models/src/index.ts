@@ -55,6 +55,7 @@ export {
   fusedRecurrentSequence,
 } from './fused/fused-recurrent-op.js';
 export type { GateActivation } from './fused/sequence-layout.js';
+export { FusedAdamOptimizer } from './fused-adam.js';
 export { MaskedGlobalPooling1D } from './masked-global-pooling.js';
 export {
   type LoadClassifierOptions,
