@@ -116,11 +116,11 @@ async function bucketing(config: ClassifierConfigInput, batches: number) {
   };
   const run = async (rows: number[]) => {
     const start = cpuSeconds();
-    for (let b = 0; b < batches; b++) {
+    for (let b = 0; b < rows.length / BATCH; b++) {
       const train = batchOf(rows.slice(b * BATCH, (b + 1) * BATCH));
       await trainClassifier({ classifier, train, options: { epochs: 1, batchSize: BATCH } });
     }
-    return (BATCH * batches) / (cpuSeconds() - start);
+    return rows.length / (cpuSeconds() - start);
   };
   try {
     await run(order.slice(0, BATCH)); // warm-up
