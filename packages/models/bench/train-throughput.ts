@@ -51,7 +51,9 @@ const MODELS: { name: string; config: ClassifierConfigInput }[] = [
 ];
 /** Timed batches per implementation and round (tfjs-layers is slow enough that fewer suffice). */
 const BATCHES: Record<Implementation, number> = { layers: 4, fused: 16 };
-const INFERENCE_RUNS: Record<Implementation, number> = { layers: 10, fused: 40 };
+/** Inference: blocks of `BLOCK_BATCHES` batches of 64 per implementation and round, median block. */
+const INFERENCE_BLOCKS: Record<Implementation, number> = { layers: 5, fused: 9 };
+const BLOCK_BATCHES = 4;
 
 /**
  * Throughput per wall-clock second and per CPU second of this process. The machine is shared
@@ -156,17 +158,25 @@ async function measure(
     await trainClassifier({ classifier, train, options: { epochs: 1, batchSize: BATCH } });
     const trainWall = (performance.now() - trainStart.wall) / 1000;
     const trainCpu = cpuSeconds() - trainStart.cpu;
-    predictProbabilities(classifier, warmup.ids, BATCH);
-    const runs = INFERENCE_RUNS[implementation];
-    const inferStart = { wall: performance.now(), cpu: cpuSeconds() };
-    for (let r = 0; r < runs; r++) predictProbabilities(classifier, warmup.ids, BATCH);
-    const inferWall = (performance.now() - inferStart.wall) / 1000;
-    const inferCpu = cpuSeconds() - inferStart.cpu;
+    // Inference in blocks of a few batches, median block: one garbage collection left over from
+    // training (or from the other implementation) would otherwise weigh on a ~1 s measurement.
+    for (let r = 0; r < 3; r++) predictProbabilities(classifier, warmup.ids, BATCH);
+    const blocks = INFERENCE_BLOCKS[implementation];
+    const wallPerBatch: number[] = [];
+    const cpuPerBatch: number[] = [];
+    for (let block = 0; block < blocks; block++) {
+      const start = { wall: performance.now(), cpu: cpuSeconds() };
+      for (let r = 0; r < BLOCK_BATCHES; r++) predictProbabilities(classifier, warmup.ids, BATCH);
+      wallPerBatch.push((performance.now() - start.wall) / 1000 / BLOCK_BATCHES);
+      cpuPerBatch.push((cpuSeconds() - start.cpu) / BLOCK_BATCHES);
+    }
+    const inferWall = median(wallPerBatch);
+    const inferCpu = median(cpuPerBatch);
     return {
       trainSamplesPerSecond: rows / trainWall,
       trainSamplesPerCpuSecond: rows / trainCpu,
-      inferTextsPerSecondBatch64: (runs * BATCH) / inferWall,
-      inferTextsPerCpuSecondBatch64: (runs * BATCH) / inferCpu,
+      inferTextsPerSecondBatch64: BATCH / inferWall,
+      inferTextsPerCpuSecondBatch64: BATCH / inferCpu,
     };
   } finally {
     classifier.model.dispose();
@@ -246,7 +256,7 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'train-throughput',
     command: 'npm run bench:train',
-    what: `training samples/s (Adam, batch ${BATCH}, ${MAX_LENGTH} tokens pre-padded, 20–${MAX_LENGTH} real, synthetic ids, vocabulary ${VOCAB}) and inference texts/s at batch 64, per wall-clock second and per CPU second of the process; tfjs-layers vs fused recurrent layers in the same process, alternating order; medians over rounds`,
+    what: `training samples/s (Adam, batch ${BATCH}, ${MAX_LENGTH} tokens pre-padded, 20–${MAX_LENGTH} real, synthetic ids, vocabulary ${VOCAB}) and inference texts/s at batch 64 (median of blocks of ${BLOCK_BATCHES} batches), per wall-clock second and per CPU second of the process; tfjs-layers vs fused recurrent layers in the same process, alternating order; medians over rounds`,
     date: new Date().toISOString(),
     backend,
     rounds,
