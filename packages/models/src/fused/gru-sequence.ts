@@ -17,7 +17,7 @@ import {
   stepRows,
   tokenRow,
 } from './sequence-layout.js';
-import { VectorTanh } from './vector-tanh.js';
+import { VectorSigmoid } from './vector-sigmoid.js';
 
 interface GruSaved {
   /** `[batch·time, units]`: the state before the step, and `r ⊙ h` of the step. */
@@ -55,20 +55,20 @@ export const gruSequence: CellSequence<GruSaved> = {
     const gates = saved?.gates ?? new Float32Array(batch * width);
     const step = stepRows(layout, saved !== null);
     const hard = activation === 'hardSigmoid';
-    const tanhH = new VectorTanh(batch * units);
+    const sigma = new VectorSigmoid(batch * units);
     try {
       for (let s = 0; s < time; s++) {
         if (nextStep(layout, step, s) > 0) {
           const recZr = uZr.run(gatherRows(h, step.rowsOn, step.n, units, left), step.n);
           gruGates(step, projected.get(), recZr, hard, gates, h, rh);
           const recH = uH.run(rh, step.n);
-          gruCandidateInput(step, projected.get(), recH, tanhH.input());
-          gruUpdate(step, tanhH.run(step.n * units), gates, h, rh, saved);
+          gruCandidateInput(step, projected.get(), recH, sigma.input());
+          gruUpdate(step, sigma.run(step.n * units), gates, h, rh, saved);
         }
         writeSequenceStep(sequence, h, layout, s);
       }
     } finally {
-      tanhH.dispose();
+      sigma.dispose();
     }
     return { last: h, saved };
   },
@@ -142,7 +142,7 @@ function gruGates(
   }
 }
 
-/** The candidate's pre-activation (row k), for one vector tanh. */
+/** Twice the candidate's pre-activation (row k): tanh(x) = 2·σ(2x) − 1. */
 function gruCandidateInput(
   step: StepRows,
   xw: Float32Array,
@@ -154,12 +154,12 @@ function gruCandidateInput(
     const xo = tokenRow(step, k) * 3 * units + 2 * units;
     const ko = k * units;
     for (let j = 0; j < units; j++) {
-      target[ko + j] = (xw[xo + j] as number) + (recH[ko + j] as number);
+      target[ko + j] = 2 * ((xw[xo + j] as number) + (recH[ko + j] as number));
     }
   }
 }
 
-/** `h ← z ⊙ h + (1 − z) ⊙ h̃`; keeps what backward needs. */
+/** `h ← z ⊙ h + (1 − z) ⊙ h̃`, h̃ = 2·σ − 1; keeps what backward needs. */
 function gruUpdate(
   step: StepRows,
   candidate: Float32Array,
@@ -175,7 +175,7 @@ function gruUpdate(
     const go = gateRow(step, k) * 3 * units;
     const po = tokenRow(step, k) * units;
     for (let j = 0; j < units; j++) {
-      const hh = candidate[ko + j] as number;
+      const hh = 2 * (candidate[ko + j] as number) - 1;
       const zj = gates[go + j] as number;
       const hOld = h[ho + j] as number;
       gates[go + 2 * units + j] = hh;

@@ -14,7 +14,7 @@ import {
   stepRows,
   tokenRow,
 } from './sequence-layout.js';
-import { VectorTanh } from './vector-tanh.js';
+import { VectorSigmoid } from './vector-sigmoid.js';
 
 interface RnnSaved {
   /** `[batch·time, units]`: the state before the step and after it. */
@@ -40,18 +40,18 @@ export const rnnSequence: CellSequence<RnnSaved> = {
       ? { hPrev: takeFloats(size * units), hNext: takeFloats(size * units) }
       : null;
     const step = stepRows(layout, true);
-    const tanhV = new VectorTanh(batch * units);
+    const sigma = new VectorSigmoid(batch * units);
     try {
       for (let s = 0; s < time; s++) {
         if (nextStep(layout, step, s) > 0) {
           const rec = u.run(gatherRows(h, step.rowsOn, step.n, units, left), step.n);
-          rnnInput(step, projected.get(), rec, tanhV.input());
-          rnnUpdate(step, tanhV.run(step.n * units), h, saved);
+          rnnInput(step, projected.get(), rec, sigma.input());
+          rnnUpdate(step, sigma.run(step.n * units), h, saved);
         }
         writeSequenceStep(sequence, h, layout, s);
       }
     } finally {
-      tanhV.dispose();
+      sigma.dispose();
     }
     return { last: h, saved };
   },
@@ -74,28 +74,38 @@ export const rnnSequence: CellSequence<RnnSaved> = {
   },
 };
 
-/** The pre-activation of the running texts (row k), for one vector tanh. */
+/** Twice the pre-activation of the running texts (row k): tanh(x) = 2·σ(2x) − 1. */
 function rnnInput(step: StepRows, xw: Float32Array, rec: Float32Array, target: Float32Array): void {
   const { n, units } = step;
   for (let k = 0; k < n; k++) {
     const xo = tokenRow(step, k) * units;
     const ko = k * units;
-    for (let j = 0; j < units; j++)
-      target[ko + j] = (xw[xo + j] as number) + (rec[ko + j] as number);
+    for (let j = 0; j < units; j++) {
+      target[ko + j] = 2 * ((xw[xo + j] as number) + (rec[ko + j] as number));
+    }
   }
 }
 
-function rnnUpdate(step: StepRows, v: Float32Array, h: Float32Array, saved: RnnSaved | null): void {
+/** `h ← tanh(…)` from σ(2x) of `rnnInput`'s values. */
+function rnnUpdate(
+  step: StepRows,
+  s2: Float32Array,
+  h: Float32Array,
+  saved: RnnSaved | null,
+): void {
   const { n, units, rowsOn } = step;
   for (let k = 0; k < n; k++) {
     const ho = (rowsOn[k] as number) * units;
     const ko = k * units;
-    if (saved !== null) {
-      const po = tokenRow(step, k) * units;
-      saved.hPrev.set(h.subarray(ho, ho + units), po);
-      saved.hNext.set(v.subarray(ko, ko + units), po);
+    const po = tokenRow(step, k) * units;
+    for (let j = 0; j < units; j++) {
+      const v = 2 * (s2[ko + j] as number) - 1;
+      if (saved !== null) {
+        saved.hPrev[po + j] = h[ho + j] as number;
+        saved.hNext[po + j] = v;
+      }
+      h[ho + j] = v;
     }
-    h.set(v.subarray(ko, ko + units), ho);
   }
 }
 
