@@ -13,6 +13,19 @@
  * the stride is dim rounded up to a multiple of 8 (two f32x4 blocks per loop turn). Padding lanes start at zero and stay zero
  * (every update multiplies them by a zero), so they never change a dot product.
  */
+import {
+  F32,
+  f32,
+  I32,
+  MODULE_HEADER,
+  name,
+  section,
+  sleb,
+  uleb,
+  V128,
+  vec,
+  webAssembly,
+} from '@newscell/wasm-bytes';
 import { EmbeddingsError } from './errors.js';
 import { MAX_EXP, SIGMOID_TABLE_SIZE, sigmoidTable } from './negative-sampling.js';
 
@@ -36,13 +49,7 @@ export interface SkipGramKernel {
   pair(l1: number, count: number, alpha: number): void;
 }
 
-// The project's TypeScript lib has no DOM/WebAssembly typings; this is the slice used here.
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+const wasm = webAssembly();
 
 const TARGETS = 4096;
 const MAX_TARGETS = 1024;
@@ -142,9 +149,6 @@ function align(value: number, to: number): number {
 
 // --- WebAssembly encoding -------------------------------------------------------------------
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
 const op = {
   block: 0x02,
   loop: 0x03,
@@ -178,49 +182,6 @@ const simd = {
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
 };
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function f32(value: number): number[] {
-  return [...new Uint8Array(Float32Array.of(value).buffer)];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  const bytes = [...Buffer.from(text, 'utf8')];
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
 
 /** The module: one exported memory sized for the layout and `pair(l1: i32, count: i32, alpha: f32)`. */
 function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
@@ -417,7 +378,7 @@ function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
   const code = [...locals, ...body];
   const pages = Math.ceil(memoryBytes / 65536);
   return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...MODULE_HEADER,
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [F32]]), ...vec([])]])),
     ...section(3, vec([uleb(0)])),
     ...section(5, vec([[0x00, ...uleb(pages)]])),

@@ -13,47 +13,17 @@
  * pointers being byte offsets into the heap and `endBytes` a multiple of 16:
  * `m' = m·b1 + g·c1`, `v' = v·b2 + (g·g)·c2`, `p' = ((m'/k1) / (√(v'/k2) + eps))·step + p`.
  */
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  let x = n >>> 0;
-  do {
-    let byte = x & 0x7f;
-    x >>>= 7;
-    if (x !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (x !== 0);
-  return out;
-}
-
-/** Signed LEB128 (small constants only). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  let x = n;
-  for (;;) {
-    const byte = x & 0x7f;
-    x >>= 7;
-    if ((x === 0 && (byte & 0x40) === 0) || (x === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  const bytes = [...Buffer.from(text, 'utf8')];
-  return [...uleb(bytes.length), ...bytes];
-}
+import {
+  F32,
+  I32,
+  MODULE_HEADER,
+  name,
+  section,
+  sleb,
+  uleb,
+  V128,
+  webAssembly,
+} from '@newscell/wasm-bytes';
 
 const get = (i: number) => [0x20, ...uleb(i)];
 const set = (i: number) => [0x21, ...uleb(i)];
@@ -116,14 +86,7 @@ function moduleBytes(): Uint8Array {
   const type = [0x01, 0x60, 16, ...Array(8).fill(I32), ...Array(8).fill(F32), 0x00];
   const imports = [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00];
   return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...MODULE_HEADER,
     ...section(1, type),
     ...section(2, imports),
     ...section(3, [0x01, 0x00]),
@@ -151,17 +114,8 @@ export type AdamSimd = (
   step: number,
 ) => void;
 
-/** The bits of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
+/** A `WebAssembly.Memory` as far as this module needs it. */
 export type WasmMemory = { readonly buffer: ArrayBuffer };
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => unknown;
-  Instance: new (
-    module: unknown,
-    imports: Record<string, Record<string, unknown>>,
-  ) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 const instances = new WeakMap<WasmMemory, AdamSimd>();
 
@@ -173,8 +127,9 @@ export function adamSimdFor(memory: WasmMemory): AdamSimd | null {
   const cached = instances.get(memory);
   if (cached !== undefined) return cached;
   const bytes = moduleBytes();
-  if (!wasmApi.validate(bytes)) return null;
-  const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
+  const api = webAssembly();
+  if (api === undefined || !api.validate(bytes)) return null;
+  const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
   const adam = instance.exports.adam as AdamSimd;
   instances.set(memory, adam);
   return adam;
