@@ -54,7 +54,7 @@ export {
   type FusedSequenceOptions,
   fusedRecurrentSequence,
 } from './fused/fused-recurrent-op.js';
-export type { GateActivation } from './fused/sequence-layout.js';
+export { type GateActivation, tanh as rationalTanh } from './fused/sequence-layout.js';
 export { FusedAdamOptimizer } from './fused-adam.js';
 export { MaskedGlobalPooling1D } from './masked-global-pooling.js';
 export {
@@ -95,3 +95,5 @@ export {
   type TrainingOptions,
   TrainingOptionsSchema,
 } from './training-options.js';
+/** tfjs-backend-wasm's own `GatherV2`, kept from before newscell's replaced it (`npm run bench:kernels`). */
+export { stockWasmGather } from './wasm-kernels/gather.js';

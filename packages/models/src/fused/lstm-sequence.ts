@@ -34,7 +34,8 @@ interface LstmSaved {
  *
  * The per-step work is in the functions below the object, called once per step: a long loop
  * inside one big function is compiled on-stack mid-loop and thrown away again at the first
- * never-run line after it, every call, which made the step loops ~3× slower than these.
+ * never-run line after it, every call (seen with `node --trace-deopt`), so most steps ran
+ * unoptimised.
  */
 export const lstmSequence: CellSequence<LstmSaved> = {
   gates: 4,

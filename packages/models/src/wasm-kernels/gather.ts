@@ -11,9 +11,9 @@ import { heapView } from './heap.js';
 
 /**
  * `GatherV2` for the wasm backend, in place of tfjs-backend-wasm 4.22's own, whose C++ kernel
- * computes strides for every element: gathering 3,072 embedding rows of 64 floats took 6.8 ms,
- * more than the whole recurrent layer of a plain RNN over that batch, and was ~40% of an
- * inference batch. This one copies each gathered slice as one block within the wasm heap.
+ * computes strides for every element and was the largest single cost of a fused inference batch
+ * (CPU profile); `npm run bench:kernels` times both on an embedding-sized gather. This one copies
+ * each gathered slice as one block within the wasm heap.
  *
  * float32 and int32 tensors (everything newscell gathers) take the fast path; other dtypes go to
  * the backend's own kernel, kept from before the swap. Indices out of range fail with the same
@@ -84,11 +84,18 @@ export function fastGatherConfig(original: KernelConfig): KernelConfig {
 
 /** Marks a kernel config as newscell's, so registering twice never wraps our own kernel. */
 const OURS = new WeakSet<KernelConfig>();
+/** tfjs-backend-wasm's own kernel, as found before the swap (for `npm run bench:kernels`). */
+let stock: KernelConfig | undefined;
+
+export function stockWasmGather(): KernelConfig | undefined {
+  return stock;
+}
 
 /** Swaps wasm's `GatherV2` for the one above (once; a no-op without the wasm backend loaded). */
 export function registerFastGather(): void {
   const current = tf.getKernel(tf.GatherV2, 'wasm');
   if (current === undefined || OURS.has(current)) return;
+  stock = current;
   const config = fastGatherConfig(current);
   tf.unregisterKernel(tf.GatherV2, 'wasm');
   tf.registerKernel(config);

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:kernels`: the kernel-level figures the README quotes, on wasm: tfjs-backend-wasm's
+ * own `GatherV2` against newscell's, tanh as wasm's `Tanh` op / `2·σ(2x) − 1` through `Sigmoid` /
+ * the JavaScript rational tanh, and XNNPACK matrix products at the fused layers' shapes, including
+ * why the weight gradients are computed transposed. Prints a table and writes
+ * bench-results/kernels.json.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend, stockWasmGather, rationalTanh as tanh } from '@newscell/models';
+import * as tf from '@tensorflow/tfjs-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const packageDir = path.resolve(here, '..', '..');
+
+/** Median milliseconds of `reps` calls after 3 warm-up calls. */
+function time(reps: number, fn: () => void): number {
+  for (let i = 0; i < 3; i++) fn();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const start = performance.now();
+    fn();
+    ms.push(performance.now() - start);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)] as number;
+}
+
+function gather(): { stockMs: number; fastMs: number } {
+  const table = tf.randomNormal([20_000, 64]);
+  const ids = tf.tensor1d(
+    Array.from({ length: 64 * 48 }, (_, i) => (i * 7919) % 20_000),
+    'int32',
+  );
+  const run = () => tf.gather(table, ids).dispose();
+  const fastMs = time(50, run);
+  const fast = tf.getKernel(tf.GatherV2, 'wasm');
+  const stock = stockWasmGather();
+  if (fast === undefined || stock === undefined) throw new Error('no wasm GatherV2 registered');
+  tf.unregisterKernel(tf.GatherV2, 'wasm');
+  tf.registerKernel(stock);
+  const stockMs = time(20, run);
+  tf.unregisterKernel(tf.GatherV2, 'wasm');
+  tf.registerKernel(fast);
+  tf.dispose([table, ids]);
+  return { stockMs, fastMs };
+}
+
+function tanhNsPerElement(): { tanhOp: number; sigmoidOp: number; javascript: number } {
+  const n = 64 * 128 * 16;
+  const x = tf.randomNormal([n]);
+  const values = x.dataSync() as Float32Array;
+  const out = new Float32Array(n);
+  const perElement = (ms: number) => (ms * 1e6) / n;
+  const result = {
+    tanhOp: perElement(time(30, () => tf.tanh(x).dispose())),
+    sigmoidOp: perElement(time(30, () => tf.sigmoid(x).dispose())),
+    javascript: perElement(
+      time(30, () => {
+        for (let i = 0; i < n; i++) out[i] = tanh(values[i] as number);
+      }),
+    ),
+  };
+  x.dispose();
+  return result;
+}
+
+function matMul(m: number, k: number, n: number, freshRight: boolean) {
+  const a = tf.randomNormal([m, k]);
+  // With `freshRight`, a different right operand each call, as a new gradient is every batch:
+  // XNNPACK packs its right operand whenever it has not seen that tensor. Made beforehand, so
+  // only the products are timed.
+  const rights = Array.from({ length: freshRight ? 23 : 1 }, () => tf.randomNormal([k, n]));
+  let call = 0;
+  const ms = time(20, () => {
+    const b = rights[call++ % rights.length] as tf.Tensor;
+    tf.matMul(a, b).dispose(); // wasm runs kernels synchronously: no read-back needed
+  });
+  tf.dispose([a, ...rights]);
+  return { shape: `${m}×${k} · ${k}×${n}`, freshRight, ms, gflops: (2 * m * k * n) / ms / 1e6 };
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend({ backend: 'wasm', log: () => {} });
+  const rows = 2176; // real tokens of a batch of 64 texts of 20–48 tokens
+  const report = {
+    benchmark: 'kernels',
+    command: 'npm run bench:kernels',
+    date: new Date().toISOString(),
+    backend,
+    gatherEmbedding3072x64: gather(),
+    tanhNsPerElement: tanhNsPerElement(),
+    matMul: [
+      matMul(64, 128, 512, false),
+      matMul(64, 128, 128, false),
+      matMul(rows, 64, 512, false),
+      matMul(64, rows, 512, true),
+      matMul(512, rows, 64, true),
+    ],
+  };
+  const outDir = path.join(packageDir, 'bench-results');
+  await mkdir(outDir, { recursive: true });
+  const out = path.join(outDir, 'kernels.json');
+  await writeFile(`${out}.tmp`, `${JSON.stringify(report, null, 1)}\n`);
+  await rename(`${out}.tmp`, out);
+  const g = report.gatherEmbedding3072x64;
+  const t = report.tanhNsPerElement;
+  process.stdout.write(
+    `backend ${backend.name} ${backend.version}\n` +
+      `GatherV2 3072 rows × 64 of 20000: tfjs-backend-wasm ${g.stockMs.toFixed(2)} ms, newscell ${g.fastMs.toFixed(2)} ms\n` +
+      `tanh per element: wasm Tanh op ${t.tanhOp.toFixed(1)} ns, 2·σ(2x) − 1 via Sigmoid op ${t.sigmoidOp.toFixed(1)} ns, JavaScript rational ${t.javascript.toFixed(1)} ns\n` +
+      report.matMul
+        .map(
+          (r) =>
+            `matMul ${r.shape}${r.freshRight ? ' (new right operand)' : ''}: ${r.ms.toFixed(3)} ms, ${r.gflops.toFixed(1)} GFLOP/s`,
+        )
+        .join('\n') +
+      `\nwritten ${path.relative(process.cwd(), out)}\n`,
+  );
+}
+
+void main();
