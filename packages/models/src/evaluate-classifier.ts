@@ -1,6 +1,7 @@
 import { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS } from '@newscell/contracts';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ClassifierModel } from './build-classifier.js';
+import { LAYER_NAMES } from './build-classifier.js';
 import { type ClassificationData, checkClassificationData } from './classification-data.js';
 import {
   argMax,
@@ -8,6 +9,8 @@ import {
   classificationMetrics,
 } from './classification-metrics.js';
 import { releaseDropoutMasks } from './dropout-masks.js';
+import { FusedRecurrent } from './fused/fused-recurrent-layer.js';
+import { withTokenIds } from './fused/input-projection.js';
 import { tf } from './tfjs.js';
 
 /** Per-example outputs on a test set, kept so models can be compared row by row later. */
@@ -37,21 +40,52 @@ export function predictProbabilities(
   const { maxLength, numClasses } = classifier.config;
   const n = ids.length / maxLength;
   const out = new Float32Array(n * numClasses);
+  wireInputProjection(classifier);
   for (let from = 0; from < n; from += batchSize) {
     const to = Math.min(n, from + batchSize);
     const probabilities = tf.tidy(() => {
-      const x = tf.tensor2d(
-        ids.subarray(from * maxLength, to * maxLength),
-        [to - from, maxLength],
-        'int32',
+      const batch = ids.subarray(from * maxLength, to * maxLength);
+      const x = tf.tensor2d(batch, [to - from, maxLength], 'int32');
+      return withTokenIds(
+        batch,
+        to - from,
+        maxLength,
+        () => classifier.model.apply(x, { training: false }) as Tensor,
       );
-      return classifier.model.apply(x, { training: false }) as Tensor;
     });
     out.set(probabilities.dataSync(), from * numClasses);
     probabilities.dispose();
   }
   releaseDropoutMasks(classifier.model);
   return out;
+}
+
+const wired = new WeakSet<object>();
+
+/**
+ * Lets the first recurrent layer (both directions when bidirectional) take its input projection
+ * from a vocabulary table at inference (see fused/input-projection.ts). The classifier graph
+ * feeds the embedding straight into that layer (build-classifier.ts); tfjs-layers' own cells and
+ * models without these layers are left alone.
+ */
+function wireInputProjection(classifier: ClassifierModel): void {
+  const { model, config } = classifier;
+  if (wired.has(model)) return;
+  wired.add(model);
+  if (config.cell === 'bow') return;
+  const names = model.layers.map((l) => l.name);
+  if (!names.includes(LAYER_NAMES.embedding) || !names.includes(LAYER_NAMES.recurrent(0))) return;
+  const embedding = model.getLayer(LAYER_NAMES.embedding).weights[0];
+  const first = model.getLayer(LAYER_NAMES.recurrent(0)) as unknown as {
+    forwardLayer?: unknown;
+    backwardLayer?: unknown;
+  };
+  const directions = [first, first.forwardLayer, first.backwardLayer];
+  for (const layer of directions) {
+    if (layer instanceof FusedRecurrent && embedding !== undefined) {
+      layer.readFromEmbedding(embedding);
+    }
+  }
 }
 
 /** Metrics and per-example predictions on a labelled set. */

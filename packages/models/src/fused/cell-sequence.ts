@@ -1,6 +1,5 @@
 import type { GateActivation, SequenceLayout } from './sequence-layout.js';
 import type { StepMatMul } from './step-matmul.js';
-import type { TensorFloats } from './tensor-floats.js';
 
 /** What every cell's forward pass gets. */
 export interface CellForwardArgs {
@@ -9,7 +8,7 @@ export interface CellForwardArgs {
    * `[rows, gates·units]`: `x · kernel + bias` for every real token at once. Read it through
    * `get()` again after every recurrent product (see `TensorFloats`).
    */
-  xw: TensorFloats;
+  xw: { get(): Float32Array };
   /** Recurrent products of the cell (LSTM/RNN: `h · U`; GRU: `h · U_zr`, then `(r⊙h) · U_h`). */
   recurrent: readonly StepMatMul[];
   activation: GateActivation;

@@ -3,6 +3,7 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 import { tf, tfl } from '../tfjs.js';
 import { type FusedCell, fusedRecurrentSequence } from './fused-recurrent-op.js';
+import { ProjectionTable, tokenIdsFor } from './input-projection.js';
 import type { GateActivation } from './sequence-layout.js';
 
 export interface FusedRecurrentArgs {
@@ -45,6 +46,9 @@ export class FusedRecurrent extends tfl.layers.Layer {
   private kernel: LayerVariable | null = null;
   private recurrentKernel: LayerVariable | null = null;
   private bias: LayerVariable | null = null;
+  /** The embedding table this layer's input comes straight from (first layer only), if wired. */
+  private embedding: LayerVariable | null = null;
+  private readonly projectionTable = new ProjectionTable();
 
   constructor(args: FusedRecurrentArgs) {
     super({
@@ -97,6 +101,15 @@ export class FusedRecurrent extends tfl.layers.Layer {
       : [shape[0] ?? null, this.units];
   }
 
+  /**
+   * Declares that this layer's input is `embedding`'s lookup of the model's token ids, so that
+   * inference can use a vocabulary table of the input projection (see input-projection.ts).
+   * `wireInputProjection` in evaluate-classifier.ts does it for the first recurrent layer.
+   */
+  readFromEmbedding(embedding: LayerVariable): void {
+    this.embedding = embedding;
+  }
+
   override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]): Tensor {
     const m = Array.isArray(mask) ? mask[0] : mask;
     return (this.returnSequences ? (m ?? null) : null) as Tensor;
@@ -121,20 +134,26 @@ export class FusedRecurrent extends tfl.layers.Layer {
         if (v === null) throw new NewscellError('INTERNAL', `${this.name} was called before build`);
         return v.read();
       };
-      return fusedRecurrentSequence(
-        x,
-        read(this.kernel) as Tensor2D,
-        read(this.recurrentKernel) as Tensor2D,
-        read(this.bias) as Tensor1D,
-        {
-          cell: this.cell,
-          mask: mask ?? null,
-          goBackwards: this.goBackwards,
-          returnSequences: this.returnSequences,
-          recurrentActivation: this.recurrentActivation,
-        },
-      );
+      const kernel = read(this.kernel) as Tensor2D;
+      const bias = read(this.bias) as Tensor1D;
+      return fusedRecurrentSequence(x, kernel, read(this.recurrentKernel) as Tensor2D, bias, {
+        cell: this.cell,
+        mask: mask ?? null,
+        goBackwards: this.goBackwards,
+        returnSequences: this.returnSequences,
+        recurrentActivation: this.recurrentActivation,
+        projection: kwargs.training === true ? null : this.projection(x, kernel, bias),
+      });
     });
+  }
+
+  /** The vocabulary table and this batch's ids, when the layer is wired and they are known. */
+  private projection(x: Tensor3D, kernel: Tensor2D, bias: Tensor1D) {
+    if (this.embedding === null) return null;
+    const ids = tokenIdsFor(x.shape[0], x.shape[1]);
+    if (ids === null) return null;
+    const table = this.projectionTable.values(this.embedding.read() as Tensor2D, kernel, bias);
+    return table === null ? null : { table, ids };
   }
 
   override getConfig(): ReturnType<InstanceType<typeof tfl.layers.Layer>['getConfig']> {

@@ -2,11 +2,11 @@ import { NewscellError } from '@newscell/contracts';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
 import type { CellSequence } from './cell-sequence.js';
-import { releaseFloats } from './float-pool.js';
+import { releaseFloats, takeFloats } from './float-pool.js';
 import { gruSequence } from './gru-sequence.js';
 import { lstmSequence } from './lstm-sequence.js';
 import { rnnSequence } from './rnn-sequence.js';
-import { type GateActivation, sequenceLayout } from './sequence-layout.js';
+import { type GateActivation, type SequenceLayout, sequenceLayout } from './sequence-layout.js';
 import { StepMatMul } from './step-matmul.js';
 import { TensorFloats } from './tensor-floats.js';
 
@@ -22,6 +22,12 @@ export interface FusedSequenceOptions {
   returnSequences?: boolean;
   /** LSTM/GRU gate nonlinearity. @defaultValue `'hardSigmoid'` (tfjs-layers' default) */
   recurrentActivation?: GateActivation;
+  /**
+   * Inference only (ignored while a gradient tape records): `x · kernel + bias` of token `id` is
+   * row `id` of `table` (`[vocabulary, gates·units]`, see input-projection.ts), and `ids`
+   * (`[batch·time]`) are the tokens `x` embeds. The product over `x` is then skipped.
+   */
+  projection?: { table: Float32Array; ids: Int32Array } | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the three cells keep different saved state
@@ -74,17 +80,23 @@ export function fusedRecurrentSequence(
   const returnSequences = options.returnSequences ?? false;
 
   const forward = (xs: Tensor3D, w: Tensor2D, u: Tensor2D, b: Tensor1D, save: boolean) => {
+    const projected = save ? null : projectedRows(options.projection ?? null, layout, width);
     // A batch of nothing but padding multiplies nothing (and wasm rejects empty products).
-    const xw = tf.tidy(() =>
-      rows === 0 ? tf.zeros([0, width]) : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
-    );
+    const xw =
+      projected !== null
+        ? null
+        : tf.tidy(() =>
+            rows === 0
+              ? tf.zeros([0, width])
+              : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
+          );
     const pieces = recurrentPieces(options.cell, u, units);
     const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
     const recurrent = pieces.map((p) => new StepMatMul(p, false));
     try {
       const { last, saved } = cell.forward({
         layout,
-        xw: new TensorFloats(xw),
+        xw: xw === null ? { get: () => projected as Float32Array } : new TensorFloats(xw),
         recurrent,
         activation,
         save,
@@ -97,7 +109,8 @@ export function fusedRecurrentSequence(
       return { value, saved };
     } finally {
       for (const m of recurrent) m.dispose();
-      xw.dispose();
+      xw?.dispose();
+      if (projected !== null) releaseFloats([projected]);
       for (const p of pieces) if (p !== u) p.dispose();
     }
   };
@@ -177,6 +190,28 @@ export function fusedRecurrentSequence(
     return { value, gradFunc };
   });
   return op(x, kernel, recurrentKernel, bias);
+}
+
+/** The input projection of every real token, row by row from the vocabulary table, or null. */
+function projectedRows(
+  projection: { table: Float32Array; ids: Int32Array } | null,
+  layout: SequenceLayout,
+  width: number,
+): Float32Array | null {
+  if (projection === null) return null;
+  const { table, ids } = projection;
+  const vocabulary = table.length / width;
+  const out = takeFloats(layout.rows * width);
+  for (let r = 0; r < layout.rows; r++) {
+    const id = ids[layout.positions[r] as number] as number;
+    // Cannot happen after the embedding's own lookup; the product path is the safe answer.
+    if (!(id >= 0 && id < vocabulary)) {
+      releaseFloats([out]);
+      return null;
+    }
+    out.set(table.subarray(id * width, (id + 1) * width), r * width);
+  }
+  return out;
 }
 
 /** Row `k` of `values` to row `positions[k]` of a zeroed `[total, width]` matrix. */

@@ -1,0 +1,73 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { buildClassifier } from '../../src/build-classifier.js';
+import type { ClassifierConfigInput } from '../../src/classifier-config.js';
+import { predictProbabilities } from '../../src/evaluate-classifier.js';
+import { tf } from '../../src/tfjs.js';
+import { trainClassifier } from '../../src/train-classifier.js';
+import { syntheticTopics, useBackend } from '../helpers.js';
+
+const MAX_LENGTH = 12;
+const SHAPES: Pick<ClassifierConfigInput, 'cell' | 'bidirectional' | 'pooling' | 'layers'>[] = [
+  { cell: 'lstm', bidirectional: false, pooling: 'last' },
+  { cell: 'gru', bidirectional: true, pooling: 'max' },
+  { cell: 'rnn', bidirectional: true, pooling: 'mean', layers: 2 },
+];
+const CONFIGS: ClassifierConfigInput[] = SHAPES.map((c) => ({
+  ...c,
+  vocabSize: 40,
+  embeddingDim: 8,
+  hiddenUnits: 6,
+  maxLength: MAX_LENGTH,
+}));
+
+/** The model's own forward pass, without the ids that switch the vocabulary table on. */
+function plainForward(classifier: ReturnType<typeof buildClassifier>, ids: Int32Array) {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(ids, [ids.length / MAX_LENGTH, MAX_LENGTH], 'int32');
+    return Array.from((classifier.model.apply(x, { training: false }) as Tensor).dataSync());
+  });
+}
+
+function tablesOf(classifier: ReturnType<typeof buildClassifier>): (Float32Array | null)[] {
+  const first = classifier.model.getLayer('recurrent_1') as unknown as Record<string, unknown>;
+  const layers = 'forwardLayer' in first ? [first.forwardLayer, first.backwardLayer] : [first];
+  return layers.map(
+    (l) => (l as { projectionTable: { table: Float32Array | null } }).projectionTable.table,
+  );
+}
+
+describe.each(['wasm', 'cpu'] as const)(
+  'inference through the vocabulary table on %s',
+  (backend) => {
+    it.each(CONFIGS.map((c) => [`${c.cell} bi=${c.bidirectional} ${c.pooling}`, c] as const))(
+      '%s: same probabilities as the product path, before and after training',
+      async (_name, config) => {
+        await useBackend(backend);
+        const classifier = buildClassifier(config);
+        const data = syntheticTopics({ n: 24, maxLength: MAX_LENGTH, vocabSize: 40 });
+        const check = () => {
+          const before = tf.memory().numTensors;
+          const viaTable = Array.from(predictProbabilities(classifier, data.ids, 16));
+          expect(tf.memory().numTensors).toBe(before); // the table is plain memory, not a tensor
+          const plain = plainForward(classifier, data.ids);
+          expect(viaTable).toHaveLength(plain.length);
+          for (const [i, p] of plain.entries()) expect(viaTable[i]).toBeCloseTo(p, 5);
+        };
+        check();
+        const tables = tablesOf(classifier);
+        expect(tables.every((t) => t !== null)).toBe(true);
+        // Training replaces the weights: the next prediction must build new tables from them.
+        await trainClassifier({
+          classifier,
+          train: data,
+          options: { epochs: 1, batchSize: 8, learningRate: 0.05 },
+        });
+        check();
+        const after = tablesOf(classifier);
+        for (const [i, t] of after.entries()) expect(t).not.toBe(tables[i]);
+        classifier.model.dispose();
+      },
+    );
+  },
+);
