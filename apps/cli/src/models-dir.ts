@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findWorkspaceRoot } from '@newscell/dataset';
 
 /** `MODELS_DIR` when the environment sets none, as for the worker and the API. */
 export const DEFAULT_MODELS_DIR = 'var/models';
@@ -17,23 +17,6 @@ export function resolveModelsDir(
   if (flag !== undefined) return resolve(flag);
   const configured = env['MODELS_DIR'] || DEFAULT_MODELS_DIR;
   if (isAbsolute(configured)) return configured;
-  return resolve(repositoryRoot() ?? process.cwd(), configured);
-}
-
-/** The npm workspaces root above this file (the CLI runs from inside the repository). */
-function repositoryRoot(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ('workspaces' in JSON.parse(readFileSync(manifest, 'utf8'))) return dir;
-      } catch {
-        // Not the root if unreadable; keep walking up.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  const root = findWorkspaceRoot(dirname(fileURLToPath(import.meta.url)));
+  return resolve(root ?? process.cwd(), configured);
 }

@@ -39,7 +39,11 @@ export function defaultSharedAgNewsDir(): string {
   return resolve(root, '..', 'shared', 'data', 'ag_news');
 }
 
-function findWorkspaceRoot(start: string): string | undefined {
+/**
+ * The npm workspaces root at or above `start` (a package.json with `workspaces`), or undefined.
+ * Also how the CLI finds the repository's `var/models`.
+ */
+export function findWorkspaceRoot(start: string): string | undefined {
   let dir = start;
   for (;;) {
     const manifest = join(dir, 'package.json');

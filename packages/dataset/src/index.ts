@@ -1,4 +1,8 @@
-export { agNewsDirFromEnv, defaultSharedAgNewsDir } from './agnews-dir-from-env.js';
+export {
+  agNewsDirFromEnv,
+  defaultSharedAgNewsDir,
+  findWorkspaceRoot,
+} from './agnews-dir-from-env.js';
 export {
   AG_NEWS_DEFAULT_URL,
   AG_NEWS_FILES,

@@ -10,7 +10,11 @@ import {
 } from './classification-metrics.js';
 import { releaseDropoutMasks } from './dropout-masks.js';
 import { FusedRecurrent } from './fused/fused-recurrent-layer.js';
-import { withTokenIds } from './fused/input-projection.js';
+import {
+  type ProjectionSource,
+  ProjectionTable,
+  withProjections,
+} from './fused/input-projection.js';
 import { tf } from './tfjs.js';
 
 /** Per-example outputs on a test set, kept so models can be compared row by row later. */
@@ -40,16 +44,14 @@ export function predictProbabilities(
   const { maxLength, numClasses } = classifier.config;
   const n = ids.length / maxLength;
   const out = new Float32Array(n * numClasses);
-  wireInputProjection(classifier);
+  const sources = inputProjections(classifier);
   for (let from = 0; from < n; from += batchSize) {
     const to = Math.min(n, from + batchSize);
     const probabilities = tf.tidy(() => {
-      const batch = ids.subarray(from * maxLength, to * maxLength);
-      const x = tf.tensor2d(batch, [to - from, maxLength], 'int32');
-      return withTokenIds(
-        batch,
-        to - from,
-        maxLength,
+      const batchIds = ids.subarray(from * maxLength, to * maxLength);
+      const x = tf.tensor2d(batchIds, [to - from, maxLength], 'int32');
+      return withProjections(
+        { ids: batchIds, batch: to - from, time: maxLength, sources },
         () => classifier.model.apply(x, { training: false }) as Tensor,
       );
     });
@@ -60,32 +62,40 @@ export function predictProbabilities(
   return out;
 }
 
-const wired = new WeakSet<object>();
+const projectionSources = new WeakMap<object, ReadonlyMap<object, ProjectionSource>>();
 
 /**
- * Lets the first recurrent layer (both directions when bidirectional) take its input projection
- * from a vocabulary table at inference (see fused/input-projection.ts). The classifier graph
- * feeds the embedding straight into that layer (build-classifier.ts); tfjs-layers' own cells and
- * models without these layers are left alone.
+ * The first recurrent layer's directions (both when bidirectional) with the embedding they read
+ * and their vocabulary tables (see fused/input-projection.ts), kept per model. The classifier
+ * graph feeds the embedding straight into that layer (build-classifier.ts); tfjs-layers' own
+ * cells and models without these layers get none.
  */
-function wireInputProjection(classifier: ClassifierModel): void {
+export function inputProjections(
+  classifier: ClassifierModel,
+): ReadonlyMap<object, ProjectionSource> {
   const { model, config } = classifier;
-  if (wired.has(model)) return;
-  wired.add(model);
-  if (config.cell === 'bow') return;
+  const known = projectionSources.get(model);
+  if (known !== undefined) return known;
+  const sources = new Map<object, ProjectionSource>();
   const names = model.layers.map((l) => l.name);
-  if (!names.includes(LAYER_NAMES.embedding) || !names.includes(LAYER_NAMES.recurrent(0))) return;
-  const embedding = model.getLayer(LAYER_NAMES.embedding).weights[0];
-  const first = model.getLayer(LAYER_NAMES.recurrent(0)) as unknown as {
-    forwardLayer?: unknown;
-    backwardLayer?: unknown;
-  };
-  const directions = [first, first.forwardLayer, first.backwardLayer];
-  for (const layer of directions) {
-    if (layer instanceof FusedRecurrent && embedding !== undefined) {
-      layer.readFromEmbedding(embedding);
+  if (
+    config.cell !== 'bow' &&
+    names.includes(LAYER_NAMES.embedding) &&
+    names.includes(LAYER_NAMES.recurrent(0))
+  ) {
+    const embedding = model.getLayer(LAYER_NAMES.embedding).weights[0];
+    const first = model.getLayer(LAYER_NAMES.recurrent(0)) as unknown as {
+      forwardLayer?: unknown;
+      backwardLayer?: unknown;
+    };
+    for (const layer of [first, first.forwardLayer, first.backwardLayer]) {
+      if (layer instanceof FusedRecurrent && embedding !== undefined) {
+        sources.set(layer, { embedding, table: new ProjectionTable() });
+      }
     }
   }
+  projectionSources.set(model, sources);
+  return sources;
 }
 
 /** Metrics and per-example predictions on a labelled set. */

@@ -3,7 +3,7 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 import { tf, tfl } from '../tfjs.js';
 import { type FusedCell, fusedRecurrentSequence } from './fused-recurrent-op.js';
-import { ProjectionTable, tokenIdsFor } from './input-projection.js';
+import { projectionFor } from './input-projection.js';
 import type { GateActivation } from './sequence-layout.js';
 
 export interface FusedRecurrentArgs {
@@ -46,9 +46,6 @@ export class FusedRecurrent extends tfl.layers.Layer {
   private kernel: LayerVariable | null = null;
   private recurrentKernel: LayerVariable | null = null;
   private bias: LayerVariable | null = null;
-  /** The embedding table this layer's input comes straight from (first layer only), if wired. */
-  private embedding: LayerVariable | null = null;
-  private readonly projectionTable = new ProjectionTable();
 
   constructor(args: FusedRecurrentArgs) {
     super({
@@ -101,15 +98,6 @@ export class FusedRecurrent extends tfl.layers.Layer {
       : [shape[0] ?? null, this.units];
   }
 
-  /**
-   * Declares that this layer's input is `embedding`'s lookup of the model's token ids, so that
-   * inference can use a vocabulary table of the input projection (see input-projection.ts).
-   * `wireInputProjection` in evaluate-classifier.ts does it for the first recurrent layer.
-   */
-  readFromEmbedding(embedding: LayerVariable): void {
-    this.embedding = embedding;
-  }
-
   override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]): Tensor {
     const m = Array.isArray(mask) ? mask[0] : mask;
     return (this.returnSequences ? (m ?? null) : null) as Tensor;
@@ -142,18 +130,13 @@ export class FusedRecurrent extends tfl.layers.Layer {
         goBackwards: this.goBackwards,
         returnSequences: this.returnSequences,
         recurrentActivation: this.recurrentActivation,
-        projection: kwargs.training === true ? null : this.projection(x, kernel, bias),
+        // Inference through predictProbabilities: the vocabulary table, when this layer has one.
+        projection:
+          kwargs.training === true
+            ? null
+            : projectionFor(this, x.shape[0], x.shape[1], kernel, bias),
       });
     });
-  }
-
-  /** The vocabulary table and this batch's ids, when the layer is wired and they are known. */
-  private projection(x: Tensor3D, kernel: Tensor2D, bias: Tensor1D) {
-    if (this.embedding === null) return null;
-    const ids = tokenIdsFor(x.shape[0], x.shape[1]);
-    if (ids === null) return null;
-    const table = this.projectionTable.values(this.embedding.read() as Tensor2D, kernel, bias);
-    return table === null ? null : { table, ids };
   }
 
   override getConfig(): ReturnType<InstanceType<typeof tfl.layers.Layer>['getConfig']> {

@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { buildClassifier } from '../../src/build-classifier.js';
 import type { ClassifierConfigInput } from '../../src/classifier-config.js';
-import { predictProbabilities } from '../../src/evaluate-classifier.js';
+import { inputProjections, predictProbabilities } from '../../src/evaluate-classifier.js';
 import { tf } from '../../src/tfjs.js';
 import { trainClassifier } from '../../src/train-classifier.js';
 import { syntheticTopics, useBackend } from '../helpers.js';
@@ -30,10 +30,8 @@ function plainForward(classifier: ReturnType<typeof buildClassifier>, ids: Int32
 }
 
 function tablesOf(classifier: ReturnType<typeof buildClassifier>): (Float32Array | null)[] {
-  const first = classifier.model.getLayer('recurrent_1') as unknown as Record<string, unknown>;
-  const layers = 'forwardLayer' in first ? [first.forwardLayer, first.backwardLayer] : [first];
-  return layers.map(
-    (l) => (l as { projectionTable: { table: Float32Array | null } }).projectionTable.table,
+  return [...inputProjections(classifier).values()].map(
+    (source) => (source.table as unknown as { table: Float32Array | null }).table,
   );
 }
 
