@@ -1,7 +1,6 @@
 import { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS } from '@newscell/contracts';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { ClassifierModel } from './build-classifier.js';
-import { LAYER_NAMES } from './build-classifier.js';
+import { type ClassifierModel, LAYER_NAMES } from './build-classifier.js';
 import { type ClassificationData, checkClassificationData } from './classification-data.js';
 import {
   argMax,
