@@ -5,6 +5,7 @@ import { describeError } from '../api/api-error.js';
 import { CELLS } from '../model/cells.js';
 import { comparisonFromForm } from '../model/comparison-form.js';
 import { jobProgress } from '../model/job-progress.js';
+import { useCancel } from '../state/use-cancel.js';
 import { ErrorMessage } from './panel.js';
 
 /** How often a running comparison is asked for its progress. */
@@ -73,17 +74,7 @@ function CompareForm(props: { onStarted: (run: ComparisonView) => void }) {
 function RunProgress(props: { run: ComparisonView }) {
   const { run } = props;
   const { total, completed, failed, active } = run.progress;
-  const [problem, setProblem] = useState<string | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const cancel = async () => {
-    setCancelling(true);
-    try {
-      await cancelComparison(run.id);
-    } catch (error) {
-      setProblem(describeError(error));
-      setCancelling(false);
-    }
-  };
+  const { cancel, cancelling, problem } = useCancel(() => cancelComparison(run.id));
   return (
     <div class="comparison-run" data-comparison={run.id} data-state={run.state}>
       <div class="job-head">

@@ -5,6 +5,7 @@ import { describeError } from '../api/api-error.js';
 import { CELLS } from '../model/cells.js';
 import { percent } from '../model/format.js';
 import { jobProgress } from '../model/job-progress.js';
+import { useCancel } from '../state/use-cancel.js';
 import type { Loadable } from '../state/use-registry.js';
 import { EmptyState, ErrorMessage } from './panel.js';
 
@@ -92,19 +93,9 @@ function StartTrainingForm(props: { onStarted: (job: TrainingJobView) => void })
 
 function JobRow(props: { job: TrainingJobView }) {
   const { job } = props;
-  const [problem, setProblem] = useState<string | null>(null);
-  const [cancelling, setCancelling] = useState(false);
+  const { cancel, cancelling, problem } = useCancel(() => cancelJob(job.id));
   const progress = jobProgress(job);
   const live = job.state === 'queued' || job.state === 'active';
-  const cancel = async () => {
-    setCancelling(true);
-    try {
-      await cancelJob(job.id);
-    } catch (error) {
-      setProblem(describeError(error));
-      setCancelling(false);
-    }
-  };
   return (
     <li class="job" data-job={job.id} data-state={job.state}>
       <div class="job-head">
