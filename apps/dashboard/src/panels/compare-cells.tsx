@@ -7,6 +7,7 @@ import { comparisonFromForm } from '../model/comparison-form.js';
 import { jobProgress } from '../model/job-progress.js';
 import { useCancel } from '../state/use-cancel.js';
 import { ErrorMessage } from './panel.js';
+import { RowsPerClassFields } from './rows-per-class-fields.js';
 
 /** How often a running comparison is asked for its progress. */
 const POLL_MS = 1000;
@@ -51,14 +52,7 @@ function CompareForm(props: { onStarted: (run: ComparisonView) => void }) {
         Epochs per training
         <input name="epochs" type="number" min={1} max={200} defaultValue="3" required />
       </label>
-      <label>
-        Training rows per class
-        <input name="trainPerClass" type="number" min={1} placeholder="all (30,000)" />
-      </label>
-      <label>
-        Test rows per class
-        <input name="testPerClass" type="number" min={1} placeholder="all (1,900)" />
-      </label>
+      <RowsPerClassFields />
       <label>
         Comparison name
         <input name="name" type="text" maxLength={120} placeholder="optional" />

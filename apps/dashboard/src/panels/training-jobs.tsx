@@ -8,6 +8,7 @@ import { jobProgress } from '../model/job-progress.js';
 import { useCancel } from '../state/use-cancel.js';
 import type { Loadable } from '../state/use-registry.js';
 import { EmptyState, ErrorMessage } from './panel.js';
+import { RowsPerClassFields } from './rows-per-class-fields.js';
 
 const optionalInteger = (value: string): number | undefined =>
   value.trim() === '' ? undefined : Number(value);
@@ -67,14 +68,7 @@ function StartTrainingForm(props: { onStarted: (job: TrainingJobView) => void })
         Epochs
         <input name="epochs" type="number" min={1} max={200} defaultValue="3" required />
       </label>
-      <label>
-        Training rows per class
-        <input name="trainPerClass" type="number" min={1} placeholder="all (30,000)" />
-      </label>
-      <label>
-        Test rows per class
-        <input name="testPerClass" type="number" min={1} placeholder="all (1,900)" />
-      </label>
+      <RowsPerClassFields />
       <label>
         Seed
         <input name="seed" type="number" min={0} placeholder="42" />
