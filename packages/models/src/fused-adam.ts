@@ -1,8 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo, Variable } from '@tensorflow/tfjs-core';
 import { tf } from './tfjs.js';
-import { type AdamSimd, adamSimdFor, type WasmMemory } from './wasm-kernels/adam-simd.js';
-import { heapView } from './wasm-kernels/heap.js';
+import { type AdamSimd, adamSimdFor } from './wasm-kernels/adam-simd.js';
+import { heapMemory, heapOffset, heapView } from './wasm-kernels/heap.js';
 
 /** The custom kernel: one pass over a variable, its two moments and its gradient. */
 export const ADAM_UPDATE = 'NewscellAdamUpdate';
@@ -22,18 +22,6 @@ type VariableGradients = Parameters<InstanceType<typeof tf.AdamOptimizer>['apply
 
 const f = Math.fround;
 
-function offsetOf(backend: BackendWasm, t: TensorInfo): number {
-  const data = backend.dataIdMap.get(t.dataId);
-  if (data === undefined) throw new Error(`tensor ${t.dataId} is not on the wasm backend`);
-  return data.memoryOffset;
-}
-
-/** The WebAssembly.Memory behind the wasm backend's heap, when its module exposes it. */
-function heapMemory(backend: BackendWasm): WasmMemory | null {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
-  return memory ?? null;
-}
-
 function wasmAdam(simd: AdamSimd) {
   return (args: { inputs: AdamInputs; backend: BackendWasm; attrs: AdamUpdateAttrs }) => {
     const { backend, inputs, attrs: a } = args;
@@ -46,7 +34,7 @@ function wasmAdam(simd: AdamSimd) {
       inputs.v,
       inputs.g,
       ...outs,
-    ].map((t) => offsetOf(backend, t as TensorInfo)) as number[];
+    ].map((t) => heapOffset(backend, t as TensorInfo)) as number[];
     const scalars = [
       f(a.beta1),
       f(a.beta2),

@@ -1,5 +1,7 @@
+import type { Tensor2D } from '@tensorflow/tfjs-core';
 import type { GateActivation, SequenceLayout } from './sequence-layout.js';
 import type { StepMatMul } from './step-matmul.js';
+import type { TensorFloats } from './tensor-floats.js';
 
 /** What every cell's forward pass gets. */
 export interface CellForwardArgs {
@@ -8,7 +10,7 @@ export interface CellForwardArgs {
    * `[rows, gates·units]`: `x · kernel + bias` for every real token at once. Read it through
    * `get()` again after every recurrent product (see `TensorFloats`).
    */
-  xw: { get(): Float32Array };
+  xw: Pick<TensorFloats, 'get' | 'heapOffset'>;
   /** Recurrent products of the cell (LSTM/RNN: `h · U`; GRU: `h · U_zr`, then `(r⊙h) · U_h`). */
   recurrent: readonly StepMatMul[];
   activation: GateActivation;
@@ -35,8 +37,9 @@ export interface CellBackwardArgs<Saved> {
  * `dRecurrentKernel`, which left factor (`[batch·time, units]`) multiplies which columns of it.
  */
 export interface CellGradients {
-  dPre: Float32Array;
-  recurrentFactors: { left: Float32Array; from: number; to: number }[];
+  /** A plain array, or (the wasm kernels' path) a heap tensor `[rows, gates·units]`. */
+  dPre: Float32Array | Tensor2D;
+  recurrentFactors: { left: Float32Array | Tensor2D; from: number; to: number }[];
 }
 
 export interface CellSequence<Saved> {

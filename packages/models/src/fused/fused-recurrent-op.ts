@@ -1,8 +1,9 @@
 import { NewscellError } from '@newscell/contracts';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
+import { heapView, uninitializedTensor, wasmBackend } from '../wasm-kernels/heap.js';
 import type { CellSequence } from './cell-sequence.js';
-import { releaseFloats, takeFloats } from './float-pool.js';
+import { releaseFloats } from './float-pool.js';
 import { gruSequence } from './gru-sequence.js';
 import { lstmSequence } from './lstm-sequence.js';
 import { rnnSequence } from './rnn-sequence.js';
@@ -80,23 +81,19 @@ export function fusedRecurrentSequence(
   const returnSequences = options.returnSequences ?? false;
 
   const forward = (xs: Tensor3D, w: Tensor2D, u: Tensor2D, b: Tensor1D, save: boolean) => {
-    const projected = save ? null : projectedRows(options.projection ?? null, layout, width);
     // A batch of nothing but padding multiplies nothing (and wasm rejects empty products).
     const xw =
-      projected !== null
-        ? null
-        : tf.tidy(() =>
-            rows === 0
-              ? tf.zeros([0, width])
-              : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
-          );
+      (save ? null : projectedRows(options.projection ?? null, layout, width)) ??
+      tf.tidy(() =>
+        rows === 0 ? tf.zeros([0, width]) : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
+      );
     const pieces = recurrentPieces(options.cell, u, units);
     const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
     const recurrent = pieces.map((p) => new StepMatMul(p, false));
     try {
       const { last, saved } = cell.forward({
         layout,
-        xw: xw === null ? { get: () => projected as Float32Array } : new TensorFloats(xw),
+        xw: new TensorFloats(xw),
         recurrent,
         activation,
         save,
@@ -109,8 +106,7 @@ export function fusedRecurrentSequence(
       return { value, saved };
     } finally {
       for (const m of recurrent) m.dispose();
-      xw?.dispose();
-      if (projected !== null) releaseFloats([projected]);
+      xw.dispose();
       for (const p of pieces) if (p !== u) p.dispose();
     }
   };
@@ -126,10 +122,21 @@ export function fusedRecurrentSequence(
       true,
     );
     // The inputs must be saved, not captured: the caller's tidy may dispose x (e.g. after
-    // dropout) before the backward pass runs; saved tensors are kept alive by the tape.
-    (save as (tensors: Tensor[]) => void)([xs as Tensor, w as Tensor, u as Tensor]);
+    // dropout) before the backward pass runs; saved tensors are kept alive by the tape. So must
+    // activations a cell saved as tensors (wasm kernels): this forward runs inside a tidy.
+    const savedTensors = tensorEntries(saved);
+    (save as (tensors: Tensor[]) => void)([
+      xs as Tensor,
+      w as Tensor,
+      u as Tensor,
+      ...savedTensors.map(([, t]) => t),
+    ]);
     const gradFunc = (dy: Tensor | Tensor[], kept: Tensor[]) => {
-      const [xs3, w2, u2] = kept as [Tensor3D, Tensor2D, Tensor2D];
+      const [xs3, w2, u2, ...keptSaved] = kept as [Tensor3D, Tensor2D, Tensor2D, ...Tensor[]];
+      // The tape's copies of the saved tensors (same values; the originals are disposed).
+      savedTensors.forEach(([key, _], i) => {
+        (saved as Record<string, unknown>)[key] = keptSaved[i];
+      });
       const dyValues = (Array.isArray(dy) ? (dy[0] as Tensor) : dy).dataSync() as Float32Array;
       const pieces = recurrentPieces(options.cell, u2, units);
       const recurrentT = pieces.map((p) => new StepMatMul(p, true));
@@ -154,7 +161,7 @@ export function fusedRecurrentSequence(
       // changes every batch is the left operand: XNNPACK repacks the right one on every call,
       // which for `[rows, gates·units]` cost more than the product.
       const result = tf.tidy(() => {
-        const dPre = tf.tensor2d(grads.dPre, [rows, width]);
+        const dPre = asTensor(grads.dPre, [rows, width]);
         const dPreT = tf.transpose(dPre);
         const tokens = realTokens(xs3);
         const dTokens = tf.matMul(dPre, tf.transpose(w2));
@@ -170,7 +177,7 @@ export function fusedRecurrentSequence(
                 f.from === 0 && f.to === width
                   ? dPreT
                   : tf.slice(dPreT, [f.from, 0], [f.to - f.from, rows]),
-                tf.tensor2d(f.left, [rows, units]),
+                asTensor(f.left, [rows, units]),
               ),
             ),
           ),
@@ -182,8 +189,14 @@ export function fusedRecurrentSequence(
       });
       // The arrays are done with once the gradients exist. Only on wasm, where making a tensor
       // copies into the heap: the cpu backend keeps the very array a tensor was made from.
+      // (Saved tensors are the tape's to dispose.)
+      if (grads.dPre instanceof tf.Tensor) grads.dPre.dispose();
       if (tf.getBackend() === 'wasm') {
-        releaseFloats([grads.dPre, ...Object.values(saved as Record<string, Float32Array>)]);
+        releaseFloats(
+          [grads.dPre, ...Object.values(saved as object)].filter(
+            (v): v is Float32Array => v instanceof Float32Array,
+          ),
+        );
       }
       return result;
     };
@@ -192,26 +205,45 @@ export function fusedRecurrentSequence(
   return op(x, kernel, recurrentKernel, bias);
 }
 
-/** The input projection of every real token, row by row from the vocabulary table, or null. */
+/**
+ * The input projection of every real token, row by row from the vocabulary table, or null. On
+ * wasm the rows are written straight into an uninitialised heap tensor (the step kernels read it
+ * in place).
+ */
 function projectedRows(
   projection: { table: Float32Array; ids: Int32Array } | null,
   layout: SequenceLayout,
   width: number,
-): Float32Array | null {
-  if (projection === null) return null;
+): Tensor2D | null {
+  if (projection === null || layout.rows === 0) return null;
   const { table, ids } = projection;
   const vocabulary = table.length / width;
-  const out = takeFloats(layout.rows * width);
   for (let r = 0; r < layout.rows; r++) {
     const id = ids[layout.positions[r] as number] as number;
     // Cannot happen after the embedding's own lookup; the product path is the safe answer.
-    if (!(id >= 0 && id < vocabulary)) {
-      releaseFloats([out]);
-      return null;
-    }
+    if (!(id >= 0 && id < vocabulary)) return null;
+  }
+  const wasm = wasmBackend();
+  const tensor = wasm === null ? null : uninitializedTensor(wasm, [layout.rows, width]);
+  const out =
+    wasm === null || tensor === null
+      ? new Float32Array(layout.rows * width)
+      : (heapView(wasm, tensor) as Float32Array);
+  for (let r = 0; r < layout.rows; r++) {
+    const id = ids[layout.positions[r] as number] as number;
     out.set(table.subarray(id * width, (id + 1) * width), r * width);
   }
-  return out;
+  return (tensor ?? tf.tensor2d(out, [layout.rows, width])) as Tensor2D;
+}
+
+/** The tensor-valued fields of a cell's saved state, in a fixed order. */
+function tensorEntries(saved: unknown): [string, Tensor][] {
+  if (saved === null || typeof saved !== 'object') return [];
+  return Object.entries(saved).filter((e): e is [string, Tensor] => e[1] instanceof tf.Tensor);
+}
+
+function asTensor(values: Float32Array | Tensor2D, shape: [number, number]): Tensor2D {
+  return values instanceof Float32Array ? tf.tensor2d(values, shape) : values;
 }
 
 /** Row `k` of `values` to row `positions[k]` of a zeroed `[total, width]` matrix. */

@@ -6,6 +6,7 @@ import {
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
+import { backwardOnHeap, forwardOnHeap, type LstmHeapSaved, lstmHeap } from './lstm-heap.js';
 import {
   gateRow,
   gateSlope,
@@ -20,7 +21,7 @@ import {
 } from './sequence-layout.js';
 import { VectorSigmoid } from './vector-sigmoid.js';
 
-interface LstmSaved {
+interface LstmArraysSaved {
   /** `[batch·time, units]` each: the state before the step, `c` before it, `tanh(c)` after. */
   hPrev: Float32Array;
   cPrev: Float32Array;
@@ -28,6 +29,9 @@ interface LstmSaved {
   /** `[batch·time, 4·units]`: i, f, g, o after their nonlinearities. */
   gates: Float32Array;
 }
+
+/** Plain arrays, or heap tensors when the SIMD kernels ran the forward pass (lstm-heap.ts). */
+type LstmSaved = LstmArraysSaved | LstmHeapSaved;
 
 /**
  * tfjs-layers' LSTM (implementation 2): gates i, f, c̃, o in that column order.
@@ -40,7 +44,10 @@ interface LstmSaved {
 export const lstmSequence: CellSequence<LstmSaved> = {
   gates: 4,
 
-  forward({ layout, xw: projected, recurrent, activation, save, sequence }: CellForwardArgs) {
+  forward(args: CellForwardArgs) {
+    const heap = args.xw.heapOffset() === null ? null : lstmHeap(args.layout);
+    if (heap !== null) return forwardOnHeap(args, heap);
+    const { layout, xw: projected, recurrent, activation, save, sequence } = args;
     const { batch, time, units } = layout;
     const width = 4 * units;
     const [u] = recurrent;
@@ -82,14 +89,13 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     return { last: h, saved };
   },
 
-  backward({
-    layout,
-    saved,
-    recurrentT,
-    activation,
-    dLast,
-    dSequence,
-  }: CellBackwardArgs<LstmSaved>) {
+  backward(args: CellBackwardArgs<LstmSaved>) {
+    const { layout, saved, recurrentT, activation, dLast, dSequence } = args;
+    if (!isArrays(saved)) {
+      const heap = lstmHeap(layout);
+      if (heap === null) throw new Error('lstm: saved on the heap, but no heap kernels now');
+      return backwardOnHeap({ ...args, saved }, heap);
+    }
     const { batch, time, units } = layout;
     const width = 4 * units;
     const [uT] = recurrentT;
@@ -110,6 +116,10 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: width }] };
   },
 };
+
+function isArrays(saved: LstmSaved): saved is LstmArraysSaved {
+  return saved.gates instanceof Float32Array;
+}
 
 /** Gate activations of the running texts, and twice c̃'s pre-activation into `gIn` (row k). */
 function lstmGates(
@@ -149,7 +159,7 @@ function lstmCell(
   gates: Float32Array,
   c: Float32Array,
   h: Float32Array,
-  saved: LstmSaved | null,
+  saved: LstmArraysSaved | null,
   cIn: Float32Array,
 ): void {
   const { n, units, rowsOn } = step;
@@ -179,7 +189,7 @@ function lstmOutput(
   tc: Float32Array,
   gates: Float32Array,
   h: Float32Array,
-  saved: LstmSaved | null,
+  saved: LstmArraysSaved | null,
 ): void {
   const { n, units, rowsOn } = step;
   for (let k = 0; k < n; k++) {
@@ -198,7 +208,7 @@ function lstmOutput(
 /** One step back: gate gradients into `dPre` (by token row); `dc` carried. */
 function lstmBackwardStep(
   step: StepRows,
-  saved: LstmSaved,
+  saved: LstmArraysSaved,
   hard: boolean,
   dh: Float32Array,
   dc: Float32Array,

@@ -168,25 +168,38 @@ export function gateSlope(hard: boolean, y: number): number {
   return y * (1 - y);
 }
 
+/** Where tanh rounds to ±1 in float32; the rational function below is used inside it. */
+export const TANH_CLAMP = 7.998811721801758;
+/** Eigen's float32 tanh: `x·P(x²)/Q(x²)`, coefficients from the highest power down. */
+export const TANH_NUMERATOR: readonly number[] = [
+  -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8,
+  1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3,
+];
+export const TANH_DENOMINATOR: readonly number[] = [
+  1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3,
+];
+const [P0, P1, P2, P3, P4, P5, P6] = TANH_NUMERATOR as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+const [Q0, Q1, Q2, Q3] = TANH_DENOMINATOR as [number, number, number, number];
+
 /**
  * tanh as Eigen's float32 rational approximation (odd degree-13 over even degree-6 polynomial,
  * clamped where tanh rounds to ±1 in float32): within 2.3e-7 of `Math.tanh`, and cheaper than
  * it or than `Math.exp` in V8; this and the gates are most of the fused layers' JavaScript time.
+ * The wasm kernels (lstm-simd.ts) evaluate the same function four lanes at a time.
  */
 export function tanh(x: number): number {
-  if (x > 7.998811721801758) return 1;
-  if (x < -7.998811721801758) return -1;
+  if (x > TANH_CLAMP) return 1;
+  if (x < -TANH_CLAMP) return -1;
   const x2 = x * x;
-  let p = -2.76076847742355e-16;
-  p = p * x2 + 2.00018790482477e-13;
-  p = p * x2 - 8.60467152213735e-11;
-  p = p * x2 + 5.12229709037114e-8;
-  p = p * x2 + 1.48572235717979e-5;
-  p = p * x2 + 6.37261928875436e-4;
-  p = p * x2 + 4.89352455891786e-3;
-  let q = 1.19825839466702e-6;
-  q = q * x2 + 1.18534705686654e-4;
-  q = q * x2 + 2.268434632439e-3;
-  q = q * x2 + 4.89352518554385e-3;
+  const p = (((((P0 * x2 + P1) * x2 + P2) * x2 + P3) * x2 + P4) * x2 + P5) * x2 + P6;
+  const q = ((Q0 * x2 + Q1) * x2 + Q2) * x2 + Q3;
   return (x * p) / q;
 }

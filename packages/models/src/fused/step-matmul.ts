@@ -47,15 +47,31 @@ export class StepMatMul {
       product.dispose();
       return values;
     }
+    const left = this.prepare(rows) as Tensor2D;
+    this.product?.dispose();
+    // A view on a heap that grew since it was taken is detached (length 0): see `prepare`.
+    if (a.length < rows * this.inner) {
+      throw new Error(
+        `StepMatMul: ${a.length} values for ${rows}×${this.inner} (a detached view?)`,
+      );
+    }
+    (heapView(this.wasm, left) as Float32Array).set(a.subarray(0, rows * this.inner));
+    const product = tf.matMul(left, this.weights) as Tensor2D;
+    this.product = product;
+    return heapView(this.wasm, product) as Float32Array;
+  }
+
+  /**
+   * Makes the left operand for `rows` rows now (wasm), so that a heap view the caller takes
+   * afterwards for `run`'s input stays valid: making it may grow the heap.
+   */
+  prepare(rows: number): Tensor2D | null {
+    if (this.wasm === null) return null;
     if (this.left === null || this.left.shape[0] !== rows) {
       this.left?.dispose();
       this.left = tf.zeros([rows, this.inner]) as Tensor2D;
     }
-    this.product?.dispose();
-    (heapView(this.wasm, this.left) as Float32Array).set(a.subarray(0, rows * this.inner));
-    const product = tf.matMul(this.left, this.weights) as Tensor2D;
-    this.product = product;
-    return heapView(this.wasm, product) as Float32Array;
+    return this.left;
   }
 
   dispose(): void {

@@ -32,4 +32,9 @@ export class TensorFloats {
     }
     return this.values;
   }
+
+  /** On wasm, the byte offset of the values in the heap (for the SIMD kernels); else null. */
+  heapOffset(): number | null {
+    return this.wasm === null ? null : this.get().byteOffset;
+  }
 }

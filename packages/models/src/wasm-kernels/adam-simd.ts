@@ -24,6 +24,7 @@ import {
   V128,
   webAssembly,
 } from '@newscell/wasm-bytes';
+import type { WasmMemory } from './heap.js';
 
 const get = (i: number) => [0x20, ...uleb(i)];
 const set = (i: number) => [0x21, ...uleb(i)];
@@ -113,9 +114,6 @@ export type AdamSimd = (
   eps: number,
   step: number,
 ) => void;
-
-/** A `WebAssembly.Memory` as far as this module needs it. */
-export type WasmMemory = { readonly buffer: ArrayBuffer };
 
 const instances = new WeakMap<WasmMemory, AdamSimd>();
 

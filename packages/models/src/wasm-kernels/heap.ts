@@ -1,5 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
 
 /**
@@ -20,5 +20,69 @@ export function heapView(backend: BackendWasm, tensor: TensorInfo): Float32Array
       return new Int32Array(buffer, data.memoryOffset, size);
     default:
       throw new Error(`no heap view for dtype ${tensor.dtype}`);
+  }
+}
+
+/** Byte offset of a tensor's values in the heap (fixed for its lifetime, unlike views on it). */
+export function heapOffset(backend: BackendWasm, tensor: TensorInfo): number {
+  const data = backend.dataIdMap.get(tensor.dataId);
+  if (data === undefined) throw new Error(`tensor ${tensor.dataId} is not on the wasm backend`);
+  return data.memoryOffset;
+}
+
+/** A `WebAssembly.Memory` as far as the kernels need it. */
+export type WasmMemory = { readonly buffer: ArrayBuffer };
+
+/** The WebAssembly.Memory behind the wasm backend's heap, when its module exposes it. */
+export function heapMemory(backend: BackendWasm): WasmMemory | null {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  return memory ?? null;
+}
+
+/** The active backend when it is wasm, else null. */
+export function wasmBackend(): BackendWasm | null {
+  return tf.getBackend() === 'wasm' ? (tf.backend() as BackendWasm) : null;
+}
+
+/**
+ * A float32 tensor in the heap whose values are left as the allocator found them (no zero fill,
+ * which for a ~6 MB per-batch buffer cost more than filling it); the caller writes every value.
+ */
+export function uninitializedTensor(backend: BackendWasm, shape: number[]): Tensor {
+  return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, 'float32'), backend);
+}
+
+/**
+ * Scratch memory for the SIMD kernels: one zero-filled float32 tensor in the heap, addressed by
+ * float index. Views are made fresh on each call (a tf call in between may have grown the heap
+ * and detached older ones). `dispose` when done.
+ */
+export class HeapBlock {
+  private readonly backend: BackendWasm;
+  private readonly tensor: Tensor;
+
+  constructor(backend: BackendWasm, floats: number) {
+    this.backend = backend;
+    this.tensor = tf.zeros([Math.max(floats, 1)]);
+  }
+
+  /** Byte offset in the heap of float `index`. */
+  at(index: number): number {
+    return this.floats(0, 0).byteOffset + index * 4;
+  }
+
+  floats(from: number, length: number): Float32Array {
+    const all = heapView(this.backend, this.tensor) as Float32Array;
+    return all.subarray(from, from + length);
+  }
+
+  /** The same bytes as int32 (row lists for the kernels). */
+  ints(from: number, length: number): Int32Array {
+    const view = this.floats(from, length);
+    return new Int32Array(view.buffer, view.byteOffset, length);
+  }
+
+  dispose(): void {
+    this.tensor.dispose();
   }
 }

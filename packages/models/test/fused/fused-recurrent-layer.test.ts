@@ -84,6 +84,28 @@ const CASES: Case[] = [
     lengths: [1, 4],
     padding: 'pre',
   },
+  // Widths that are a multiple of 4 take the wasm SIMD kernels where they exist (LSTM).
+  {
+    batch: 4,
+    time: 6,
+    features: 3,
+    units: 8,
+    returnSequences: false,
+    goBackwards: false,
+    bidirectional: true,
+    lengths: [6, 1, 4, 0],
+    padding: 'pre',
+  },
+  {
+    batch: 3,
+    time: 5,
+    features: 4,
+    units: 4,
+    returnSequences: false,
+    goBackwards: true,
+    bidirectional: false,
+    recurrentActivation: 'sigmoid',
+  },
 ];
 
 let seed = 7;
