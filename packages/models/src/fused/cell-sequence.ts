@@ -78,3 +78,11 @@ export function writeSequenceStep(
     sequence.set(h.subarray(b * units, (b + 1) * units), (b * time + s) * units);
   }
 }
+
+/**
+ * Whether a cell's saved state is plain arrays (the JavaScript path) rather than the heap
+ * tensors of the SIMD kernels' path.
+ */
+export function savedAsArrays<Arrays, Heap>(saved: Arrays | Heap): saved is Arrays {
+  return Object.values(saved as object).some((v) => v instanceof Float32Array);
+}

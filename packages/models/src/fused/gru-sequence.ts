@@ -3,9 +3,12 @@ import {
   type CellBackwardArgs,
   type CellForwardArgs,
   type CellSequence,
+  savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
+import { type GruHeapSaved, gruBackwardOnHeap, gruForwardOnHeap } from './gru-heap.js';
+import { heapCells } from './heap-state.js';
 import {
   gateRow,
   gateSlope,
@@ -19,13 +22,16 @@ import {
 } from './sequence-layout.js';
 import { VectorSigmoid } from './vector-sigmoid.js';
 
-interface GruSaved {
+interface GruArraysSaved {
   /** `[batch·time, units]`: the state before the step, and `r ⊙ h` of the step. */
   hPrev: Float32Array;
   resetH: Float32Array;
   /** `[batch·time, 3·units]`: z, r, h̃ after their nonlinearities. */
   gates: Float32Array;
 }
+
+/** Plain arrays, or heap tensors when the SIMD kernels ran the forward pass (gru-heap.ts). */
+type GruSaved = GruArraysSaved | GruHeapSaved;
 
 /**
  * tfjs-layers' GRU: `reset_after = false`, so the reset gate scales the state before the
@@ -36,7 +42,10 @@ interface GruSaved {
 export const gruSequence: CellSequence<GruSaved> = {
   gates: 3,
 
-  forward({ layout, xw: projected, recurrent, activation, save, sequence }: CellForwardArgs) {
+  forward(args: CellForwardArgs) {
+    const heap = args.xw.heapOffset() === null ? null : heapCells(args.layout);
+    if (heap !== null) return gruForwardOnHeap(args, heap);
+    const { layout, xw: projected, recurrent, activation, save, sequence } = args;
     const { batch, time, units } = layout;
     const width = 3 * units;
     const [uZr, uH] = recurrent;
@@ -73,14 +82,13 @@ export const gruSequence: CellSequence<GruSaved> = {
     return { last: h, saved };
   },
 
-  backward({
-    layout,
-    saved,
-    recurrentT,
-    activation,
-    dLast,
-    dSequence,
-  }: CellBackwardArgs<GruSaved>) {
+  backward(args: CellBackwardArgs<GruSaved>) {
+    const { layout, saved, recurrentT, activation, dLast, dSequence } = args;
+    if (!savedAsArrays<GruArraysSaved, GruHeapSaved>(saved)) {
+      const heap = heapCells(layout);
+      if (heap === null) throw new Error('gru: saved on the heap, but no heap kernels now');
+      return gruBackwardOnHeap({ ...args, saved }, heap);
+    }
     const { batch, time, units } = layout;
     const width = 3 * units;
     const [uZrT, uHT] = recurrentT;
@@ -166,7 +174,7 @@ function gruUpdate(
   gates: Float32Array,
   h: Float32Array,
   rh: Float32Array,
-  saved: GruSaved | null,
+  saved: GruArraysSaved | null,
 ): void {
   const { n, units, rowsOn } = step;
   for (let k = 0; k < n; k++) {
@@ -191,7 +199,7 @@ function gruUpdate(
 /** Gradients of z and of h̃'s pre-activation; `dhPrev` (row k) starts as `dh ⊙ z`. */
 function gruBackwardUpdate(
   step: StepRows,
-  saved: GruSaved,
+  saved: GruArraysSaved,
   hard: boolean,
   dh: Float32Array,
   dPre: Float32Array,
@@ -226,7 +234,7 @@ function gruBackwardUpdate(
 /** Gradient of r from that of `r ⊙ h`; adds `r ⊙ d(r ⊙ h)` to `dhPrev`. */
 function gruBackwardReset(
   step: StepRows,
-  saved: GruSaved,
+  saved: GruArraysSaved,
   hard: boolean,
   dResetH: Float32Array,
   dPre: Float32Array,

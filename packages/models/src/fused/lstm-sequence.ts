@@ -3,10 +3,12 @@ import {
   type CellBackwardArgs,
   type CellForwardArgs,
   type CellSequence,
+  savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
-import { backwardOnHeap, forwardOnHeap, type LstmHeapSaved, lstmHeap } from './lstm-heap.js';
+import { heapCells } from './heap-state.js';
+import { type LstmHeapSaved, lstmBackwardOnHeap, lstmForwardOnHeap } from './lstm-heap.js';
 import {
   gateRow,
   gateSlope,
@@ -45,8 +47,8 @@ export const lstmSequence: CellSequence<LstmSaved> = {
   gates: 4,
 
   forward(args: CellForwardArgs) {
-    const heap = args.xw.heapOffset() === null ? null : lstmHeap(args.layout);
-    if (heap !== null) return forwardOnHeap(args, heap);
+    const heap = args.xw.heapOffset() === null ? null : heapCells(args.layout);
+    if (heap !== null) return lstmForwardOnHeap(args, heap);
     const { layout, xw: projected, recurrent, activation, save, sequence } = args;
     const { batch, time, units } = layout;
     const width = 4 * units;
@@ -91,10 +93,10 @@ export const lstmSequence: CellSequence<LstmSaved> = {
 
   backward(args: CellBackwardArgs<LstmSaved>) {
     const { layout, saved, recurrentT, activation, dLast, dSequence } = args;
-    if (!isArrays(saved)) {
-      const heap = lstmHeap(layout);
+    if (!savedAsArrays<LstmArraysSaved, LstmHeapSaved>(saved)) {
+      const heap = heapCells(layout);
       if (heap === null) throw new Error('lstm: saved on the heap, but no heap kernels now');
-      return backwardOnHeap({ ...args, saved }, heap);
+      return lstmBackwardOnHeap({ ...args, saved }, heap);
     }
     const { batch, time, units } = layout;
     const width = 4 * units;
@@ -116,10 +118,6 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: width }] };
   },
 };
-
-function isArrays(saved: LstmSaved): saved is LstmArraysSaved {
-  return saved.gates instanceof Float32Array;
-}
 
 /** Gate activations of the running texts, and twice c̃'s pre-activation into `gIn` (row k). */
 function lstmGates(

@@ -3,9 +3,12 @@ import {
   type CellBackwardArgs,
   type CellForwardArgs,
   type CellSequence,
+  savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
+import { heapCells } from './heap-state.js';
+import { type RnnHeapSaved, rnnBackwardOnHeap, rnnForwardOnHeap } from './rnn-heap.js';
 import {
   gatherRows,
   nextStep,
@@ -16,11 +19,14 @@ import {
 } from './sequence-layout.js';
 import { VectorSigmoid } from './vector-sigmoid.js';
 
-interface RnnSaved {
+interface RnnArraysSaved {
   /** `[batch·time, units]`: the state before the step and after it. */
   hPrev: Float32Array;
   hNext: Float32Array;
 }
+
+/** Plain arrays, or heap tensors when the SIMD kernels ran the forward pass (rnn-heap.ts). */
+type RnnSaved = RnnArraysSaved | RnnHeapSaved;
 
 /**
  * tfjs-layers' SimpleRNN with its default tanh: `h' = tanh(x·W + h·U + b)`. The per-step work
@@ -29,7 +35,10 @@ interface RnnSaved {
 export const rnnSequence: CellSequence<RnnSaved> = {
   gates: 1,
 
-  forward({ layout, xw: projected, recurrent, save, sequence }: CellForwardArgs) {
+  forward(args: CellForwardArgs) {
+    const heap = args.xw.heapOffset() === null ? null : heapCells(args.layout);
+    if (heap !== null) return rnnForwardOnHeap(args, heap);
+    const { layout, xw: projected, recurrent, save, sequence } = args;
     const { batch, time, units } = layout;
     const [u] = recurrent;
     if (u === undefined) throw new Error('rnn needs one recurrent product');
@@ -56,7 +65,13 @@ export const rnnSequence: CellSequence<RnnSaved> = {
     return { last: h, saved };
   },
 
-  backward({ layout, saved, recurrentT, dLast, dSequence }: CellBackwardArgs<RnnSaved>) {
+  backward(args: CellBackwardArgs<RnnSaved>) {
+    const { layout, saved, recurrentT, dLast, dSequence } = args;
+    if (!savedAsArrays<RnnArraysSaved, RnnHeapSaved>(saved)) {
+      const heap = heapCells(layout);
+      if (heap === null) throw new Error('rnn: saved on the heap, but no heap kernels now');
+      return rnnBackwardOnHeap({ ...args, saved }, heap);
+    }
     const { batch, time, units } = layout;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('rnn needs one recurrent product');
@@ -91,7 +106,7 @@ function rnnUpdate(
   step: StepRows,
   s2: Float32Array,
   h: Float32Array,
-  saved: RnnSaved | null,
+  saved: RnnArraysSaved | null,
 ): void {
   const { n, units, rowsOn } = step;
   for (let k = 0; k < n; k++) {
@@ -111,7 +126,7 @@ function rnnUpdate(
 
 function rnnBackwardStep(
   step: StepRows,
-  saved: RnnSaved,
+  saved: RnnArraysSaved,
   dh: Float32Array,
   dPre: Float32Array,
 ): void {

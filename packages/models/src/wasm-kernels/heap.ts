@@ -51,38 +51,3 @@ export function wasmBackend(): BackendWasm | null {
 export function uninitializedTensor(backend: BackendWasm, shape: number[]): Tensor {
   return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, 'float32'), backend);
 }
-
-/**
- * Scratch memory for the SIMD kernels: one zero-filled float32 tensor in the heap, addressed by
- * float index. Views are made fresh on each call (a tf call in between may have grown the heap
- * and detached older ones). `dispose` when done.
- */
-export class HeapBlock {
-  private readonly backend: BackendWasm;
-  private readonly tensor: Tensor;
-
-  constructor(backend: BackendWasm, floats: number) {
-    this.backend = backend;
-    this.tensor = tf.zeros([Math.max(floats, 1)]);
-  }
-
-  /** Byte offset in the heap of float `index`. */
-  at(index: number): number {
-    return this.floats(0, 0).byteOffset + index * 4;
-  }
-
-  floats(from: number, length: number): Float32Array {
-    const all = heapView(this.backend, this.tensor) as Float32Array;
-    return all.subarray(from, from + length);
-  }
-
-  /** The same bytes as int32 (row lists for the kernels). */
-  ints(from: number, length: number): Int32Array {
-    const view = this.floats(from, length);
-    return new Int32Array(view.buffer, view.byteOffset, length);
-  }
-
-  dispose(): void {
-    this.tensor.dispose();
-  }
-}

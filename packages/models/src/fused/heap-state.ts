@@ -1,0 +1,116 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { tf } from '../tfjs.js';
+import {
+  heapMemory,
+  heapOffset,
+  heapView,
+  uninitializedTensor,
+  wasmBackend,
+} from '../wasm-kernels/heap.js';
+import { type StepKernel, stepKernelsFor } from '../wasm-kernels/step-kernels.js';
+import type { SequenceLayout } from './sequence-layout.js';
+
+/**
+ * What the cells' wasm paths (lstm-heap.ts, gru-heap.ts, rnn-heap.ts) share: the step kernels
+ * for the layer's width, per-pass scratch memory in the heap, and activations saved for
+ * backpropagation as heap tensors. Everything a kernel touches must be in the heap; views on it
+ * are taken afresh after every tf call, since a call may grow the heap and detach older views.
+ */
+export interface HeapCells {
+  backend: BackendWasm;
+  kernel(name: string): StepKernel;
+}
+
+/** The kernels for this layout on the active backend, or null (not wasm, no SIMD, width). */
+export function heapCells(layout: SequenceLayout): HeapCells | null {
+  const backend = wasmBackend();
+  const memory = backend === null ? null : heapMemory(backend);
+  if (backend === null || memory === null || layout.rows === 0) return null;
+  const kernels = stepKernelsFor(memory, layout.units);
+  return kernels === null ? null : { backend, kernel: (name) => kernels.get(name) };
+}
+
+/**
+ * Named float32 regions of one zero-filled heap tensor, for one forward or backward pass;
+ * `rows` (int32, `batch` long) always comes with it for the step's batch rows. `dispose` when done.
+ */
+export class HeapRegions<Name extends string> {
+  private readonly backend: BackendWasm;
+  private readonly tensor: Tensor;
+  private readonly starts = new Map<string, [number, number]>();
+  private readonly batch: number;
+
+  constructor(backend: BackendWasm, batch: number, sizes: Record<Name, number>) {
+    this.backend = backend;
+    this.batch = batch;
+    let next = 0;
+    for (const [name, size] of [['rows', batch] as const, ...Object.entries<number>(sizes)]) {
+      this.starts.set(name, [next, size]);
+      next += Math.ceil(size / 4) * 4; // 16-byte aligned regions
+    }
+    this.tensor = tf.zeros([Math.max(next, 1)]);
+  }
+
+  /** Byte offset of a region (fixed while the regions live). */
+  at(name: Name | 'rows'): number {
+    return heapOffset(this.backend, this.tensor) + this.region(name)[0] * 4;
+  }
+
+  /** A fresh view of a region. */
+  floats(name: Name): Float32Array {
+    const [from, size] = this.region(name);
+    return (heapView(this.backend, this.tensor) as Float32Array).subarray(from, from + size);
+  }
+
+  /** Writes the step's batch rows (`rowsOn`) where the kernels read them. */
+  setRows(rowsOn: Int32Array): void {
+    const view = heapView(this.backend, this.tensor) as Float32Array;
+    new Int32Array(view.buffer, this.at('rows'), this.batch).set(rowsOn);
+  }
+
+  dispose(): void {
+    this.tensor.dispose();
+  }
+
+  private region(name: string): [number, number] {
+    const region = this.starts.get(name);
+    if (region === undefined) throw new Error(`no heap region ${name}`);
+    return region;
+  }
+}
+
+/** Uninitialised `[rows, width]` heap tensors, one per name (the kernels write every row). */
+export function savedTensors<Name extends string>(
+  backend: BackendWasm,
+  rows: number,
+  widths: Record<Name, number>,
+): Record<Name, Tensor2D> {
+  const out = {} as Record<Name, Tensor2D>;
+  for (const [name, width] of Object.entries<number>(widths)) {
+    out[name as Name] = uninitializedTensor(backend, [rows, width]) as Tensor2D;
+  }
+  return out;
+}
+
+/** Byte offsets of a set of heap tensors. */
+export function offsetsOf<Name extends string>(
+  backend: BackendWasm,
+  tensors: Record<Name, Tensor>,
+): Record<Name, number> {
+  const out = {} as Record<Name, number>;
+  for (const [name, t] of Object.entries<Tensor>(tensors))
+    out[name as Name] = heapOffset(backend, t);
+  return out;
+}
+
+/** Rows `[from, from + n)` of a `[rows, width]` heap tensor, as a fresh view. */
+export function heapRows(backend: BackendWasm, t: Tensor2D, from: number, n: number): Float32Array {
+  const width = t.shape[1];
+  return (heapView(backend, t) as Float32Array).subarray(from * width, (from + n) * width);
+}
+
+/** Disposes every tensor of a record (on a failed pass). */
+export function disposeAll(tensors: Record<string, Tensor> | null): void {
+  if (tensors !== null) for (const t of Object.values(tensors)) t.dispose();
+}
