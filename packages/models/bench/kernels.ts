@@ -2,13 +2,20 @@
  * `npm run bench:kernels`: the kernel-level figures the README quotes, on wasm: tfjs-backend-wasm's
  * own `GatherV2` against newscell's, tanh as wasm's `Tanh` op / `2·σ(2x) − 1` through `Sigmoid` /
  * the JavaScript rational tanh, and XNNPACK matrix products at the fused layers' shapes, including
- * why the weight gradients are computed transposed. Prints a table and writes
+ * why the weight gradients are computed transposed; and one fused recurrent layer at the reference
+ * shape with its per-step arithmetic as JavaScript loops against the SIMD step kernels. Prints a table and writes
  * bench-results/kernels.json.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend, stockWasmGather, rationalTanh as tanh } from '@newscell/models';
+import {
+  fusedRecurrentSequence,
+  initBackend,
+  stockWasmGather,
+  rationalTanh as tanh,
+  useStepKernels,
+} from '@newscell/models';
 import * as tf from '@tensorflow/tfjs-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -81,6 +88,51 @@ function matMul(m: number, k: number, n: number, freshRight: boolean) {
   return { shape: `${m}×${k} · ${k}×${n}`, freshRight, ms, gflops: (2 * m * k * n) / ms / 1e6 };
 }
 
+/**
+ * One fused layer over a batch of 64 texts of 20–48 tokens (pre-padded), 64 features, 128
+ * units: the forward pass alone (inference) and forward + backward (`tf.grad` of a sum), with
+ * the step arithmetic as JavaScript loops and as the SIMD step kernels; milliseconds, medians.
+ */
+function stepLoops(cell: 'rnn' | 'lstm' | 'gru') {
+  const [batch, steps, features, units] = [64, 48, 64, 128];
+  const gates = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  const x = tf.randomNormal([batch, steps, features]) as tf.Tensor3D;
+  const kernel = tf.mul(tf.randomNormal([features, gates * units]), 0.1) as tf.Tensor2D;
+  const recurrent = tf.mul(tf.randomNormal([units, gates * units]), 0.1) as tf.Tensor2D;
+  const bias = tf.zeros([gates * units]) as tf.Tensor1D;
+  const mask = tf.tensor2d(
+    Array.from({ length: batch * steps }, (_, i) => {
+      const length = 20 + ((Math.floor(i / steps) * 7) % 29);
+      return i % steps >= steps - length ? 1 : 0;
+    }),
+    [batch, steps],
+  );
+  const options = { cell, mask, recurrentActivation: 'sigmoid' as const };
+  const forward = () => fusedRecurrentSequence(x, kernel, recurrent, bias, options).dispose();
+  const train = () =>
+    tf.dispose(
+      tf.grads((xs: tf.Tensor) =>
+        tf.sum(fusedRecurrentSequence(xs as tf.Tensor3D, kernel, recurrent, bias, options)),
+      )([x]),
+    );
+  const measure = (on: boolean) => {
+    useStepKernels(on);
+    try {
+      return { forwardMs: time(15, forward), trainMs: time(8, train) };
+    } finally {
+      useStepKernels(true);
+    }
+  };
+  const result = {
+    cell,
+    shape: `${batch}×${steps}×${features} → ${units}`,
+    javascript: measure(false),
+    simd: measure(true),
+  };
+  tf.dispose([x, kernel, recurrent, bias, mask]);
+  return result;
+}
+
 async function main(): Promise<void> {
   const backend = await initBackend({ backend: 'wasm', log: () => {} });
   const rows = 2176; // real tokens of a batch of 64 texts of 20–48 tokens
@@ -98,6 +150,7 @@ async function main(): Promise<void> {
       matMul(64, rows, 512, true),
       matMul(512, rows, 64, true),
     ],
+    stepLoops: (['rnn', 'lstm', 'gru'] as const).map(stepLoops),
   };
   const outDir = path.join(packageDir, 'bench-results');
   await mkdir(outDir, { recursive: true });
@@ -114,6 +167,13 @@ async function main(): Promise<void> {
         .map(
           (r) =>
             `matMul ${r.shape}${r.freshRight ? ' (new right operand)' : ''}: ${r.ms.toFixed(3)} ms, ${r.gflops.toFixed(1)} GFLOP/s`,
+        )
+        .join('\n') +
+      '\n' +
+      report.stepLoops
+        .map(
+          (r) =>
+            `fused ${r.cell} ${r.shape}: forward ${r.javascript.forwardMs.toFixed(1)} ms (JS steps) → ${r.simd.forwardMs.toFixed(1)} ms (SIMD steps); forward + backward ${r.javascript.trainMs.toFixed(1)} → ${r.simd.trainMs.toFixed(1)} ms`,
         )
         .join('\n') +
       `\nwritten ${path.relative(process.cwd(), out)}\n`,

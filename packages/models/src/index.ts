@@ -54,6 +54,7 @@ export {
   type FusedSequenceOptions,
   fusedRecurrentSequence,
 } from './fused/fused-recurrent-op.js';
+export { useStepKernels } from './fused/heap-state.js';
 export { type GateActivation, tanh as rationalTanh } from './fused/sequence-layout.js';
 export { FusedAdamOptimizer } from './fused-adam.js';
 export { MaskedGlobalPooling1D } from './masked-global-pooling.js';

@@ -14,6 +14,11 @@ export const tee = (local: number): Code => [0x22, ...uleb(local)];
 export const i32Const = (value: number): Code => [0x41, ...sleb(value)];
 export const f32Const = (value: number): Code => [0x43, ...f32(value)];
 
+/** Scalar f32 instructions the kernels use. */
+export const f32x1 = {
+  add: [0x92],
+} as const;
+
 /** Scalar i32 instructions the kernels use. */
 export const i32 = {
   add: [0x6a],
@@ -36,6 +41,8 @@ export const v128 = {
   f32x4: (value: number): Code =>
     simd(0x0c, ...f32(value), ...f32(value), ...f32(value), ...f32(value)),
   bitselect: simd(0x52),
+  /** `f32x4.extract_lane`: lane 0–3 as an f32. */
+  extractLane: (lane: number): Code => simd(0x1f, lane),
   splat: simd(0x13),
   add: simd(0xe4),
   sub: simd(0xe5),
@@ -73,14 +80,16 @@ export function countedLoop(counter: number, limit: Code, step: number, body: Co
   ];
 }
 
-/** One function: its parameters, then locals handed out as needed, then the code. */
+/** One function: its parameters and results, then locals handed out as needed, then the code. */
 export class FunctionBuilder {
   readonly params: readonly number[];
+  readonly results: readonly number[];
   private readonly locals: number[] = [];
   private readonly code: number[] = [];
 
-  constructor(params: readonly number[]) {
+  constructor(params: readonly number[], results: readonly number[] = []) {
     this.params = params;
+    this.results = results;
   }
 
   /** A new local of `type`; its index. */
@@ -112,12 +121,18 @@ export class FunctionBuilder {
 }
 
 /**
- * A module importing `env.memory` and exporting each function (no results) under its name.
+ * A module importing `env.memory` and exporting each function under its name.
  * Every function gets its own type entry: they are few.
  */
 export function memoryKernelModule(functions: ReadonlyMap<string, FunctionBuilder>): Uint8Array {
   const list = [...functions];
-  const types = list.map(([, fn]) => [0x60, ...uleb(fn.params.length), ...fn.params, 0x00]);
+  const types = list.map(([, fn]) => [
+    0x60,
+    ...uleb(fn.params.length),
+    ...fn.params,
+    ...uleb(fn.results.length),
+    ...fn.results,
+  ]);
   const imports = [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00];
   const exportsSection = list.map(([exported], i) => [...name(exported), 0x00, ...uleb(i)]);
   return Uint8Array.from([

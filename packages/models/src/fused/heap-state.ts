@@ -22,8 +22,19 @@ export interface HeapCells {
   kernel(name: string): StepKernel;
 }
 
-/** The kernels for this layout on the active backend, or null (not wasm, no SIMD, width). */
+let stepKernelsOn = true;
+
+/**
+ * Switches the SIMD step kernels on (the default) or off, in which case the fused layers run
+ * their JavaScript step loops on every backend: for benchmarks and tests that compare the two.
+ */
+export function useStepKernels(on: boolean): void {
+  stepKernelsOn = on;
+}
+
+/** The kernels for this layout on the active backend, or null (not wasm, no SIMD, width, off). */
 export function heapCells(layout: SequenceLayout): HeapCells | null {
+  if (!stepKernelsOn) return null;
   const backend = wasmBackend();
   const memory = backend === null ? null : heapMemory(backend);
   if (backend === null || memory === null || layout.rows === 0) return null;

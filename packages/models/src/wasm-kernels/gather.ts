@@ -8,6 +8,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
 import { heapView } from './heap.js';
+import { stockWasmKernel, swapWasmKernel } from './swap.js';
 
 /**
  * `GatherV2` for the wasm backend, in place of tfjs-backend-wasm 4.22's own, whose C++ kernel
@@ -82,23 +83,12 @@ export function fastGatherConfig(original: KernelConfig): KernelConfig {
   };
 }
 
-/** Marks a kernel config as newscell's, so registering twice never wraps our own kernel. */
-const OURS = new WeakSet<KernelConfig>();
 /** tfjs-backend-wasm's own kernel, as found before the swap (for `npm run bench:kernels`). */
-let stock: KernelConfig | undefined;
-
 export function stockWasmGather(): KernelConfig | undefined {
-  return stock;
+  return stockWasmKernel(tf.GatherV2);
 }
 
 /** Swaps wasm's `GatherV2` for the one above (once; a no-op without the wasm backend loaded). */
 export function registerFastGather(): void {
-  const current = tf.getKernel(tf.GatherV2, 'wasm');
-  if (current === undefined || OURS.has(current)) return;
-  stock = current;
-  const config = fastGatherConfig(current);
-  tf.unregisterKernel(tf.GatherV2, 'wasm');
-  tf.registerKernel(config);
-  const registered = tf.getKernel(tf.GatherV2, 'wasm');
-  if (registered !== undefined) OURS.add(registered);
+  swapWasmKernel(tf.GatherV2, fastGatherConfig);
 }

@@ -1,6 +1,7 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
 import { registerFastGather } from './gather.js';
+import { registerSharedDataKernels } from './shared-data.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /**
@@ -12,11 +13,13 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [unsortedSegmentSu
 
 /**
  * Registers the kernels above for 'wasm', leaving alone any a newer wasm backend provides, and
- * swaps in the faster `GatherV2` (see gather.ts).
+ * swaps in the faster `GatherV2` (gather.ts) and the copy-free `Identity` and no-op `Transpose`
+ * (shared-data.ts).
  */
 export function registerWasmKernels(): void {
   for (const config of WASM_TRAINING_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   }
   registerFastGather();
+  registerSharedDataKernels();
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FusedRecurrent } from '../../src/fused/fused-recurrent-layer.js';
 import type { FusedCell } from '../../src/fused/fused-recurrent-op.js';
+import { useStepKernels } from '../../src/fused/heap-state.js';
 import { tf, tfl } from '../../src/tfjs.js';
 import { useBackend } from '../helpers.js';
 
@@ -165,14 +166,19 @@ function outputAndGrads(
   const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   const call = () => layer.apply(x, mask === null ? {} : { mask }) as tf.Tensor;
   const output = tf.tidy(call);
-  const { grads } = tf.variableGrads(() => tf.sum(tf.mul(call(), projection)), [x, ...weights]);
-  return {
+  const { value, grads } = tf.variableGrads(
+    () => tf.sum(tf.mul(call(), projection)),
+    [x, ...weights],
+  );
+  const result = {
     output: Array.from(output.dataSync()),
     grads: [x, ...weights].map((v) => ({
       name: v.name,
       values: Array.from(grads[v.name]?.dataSync() ?? []),
     })),
   };
+  tf.dispose([output, value, ...Object.values(grads)]);
+  return result;
 }
 
 function expectClose(actual: number[], expected: number[], what: string) {
@@ -267,4 +273,36 @@ describe('a batch of nothing but padding', () => {
       ours.dispose();
     },
   );
+});
+
+describe('on wasm, the SIMD step kernels and the JavaScript step loops', () => {
+  // Widths that are a multiple of 4 take the kernels; both paths, same layer, same weights.
+  const kernelCases = CASES.filter((c) => c.units % 4 === 0);
+  it.each(['rnn', 'lstm', 'gru'] as const)('%s: same output and gradients', async (cell) => {
+    await useBackend('wasm');
+    expect(kernelCases.length).toBeGreaterThan(1);
+    for (const c of kernelCases) {
+      const layer = fused(cell, c);
+      const x = tf.variable(noise([c.batch, c.time, c.features]));
+      const mask = maskOf(c);
+      layer.apply(x, mask === null ? {} : { mask });
+      const projection = noise(layer.computeOutputShape([c.batch, c.time, c.features]) as number[]);
+      const before = tf.memory().numTensors;
+      let loops: ReturnType<typeof outputAndGrads>;
+      try {
+        useStepKernels(false);
+        loops = outputAndGrads(layer, x, mask, projection);
+      } finally {
+        useStepKernels(true);
+      }
+      const kernels = outputAndGrads(layer, x, mask, projection);
+      expect(tf.memory().numTensors - before, 'tensors left behind').toBeLessThanOrEqual(0);
+      expectClose(kernels.output, loops.output, 'output');
+      for (const [k, g] of loops.grads.entries()) {
+        expectClose(kernels.grads[k]?.values ?? [], g.values, `gradient of ${g.name}`);
+      }
+      tf.dispose([x, projection, ...(mask === null ? [] : [mask])]);
+      layer.dispose();
+    }
+  });
 });
