@@ -10,7 +10,13 @@ export interface CellForwardArgs {
    * `[rows, gates·units]`: `x · kernel + bias` for every real token at once. Read it through
    * `get()` again after every recurrent product (see `TensorFloats`).
    */
-  xw: Pick<TensorFloats, 'get' | 'heapOffset'>;
+  xw: Pick<TensorFloats, 'get' | 'heapOffset'> | null;
+  /**
+   * Instead of `xw` (inference on wasm with the step kernels only): the first layer's vocabulary
+   * table in the heap (`offset`, rows of `gates·units`) and each real token's row of it, in row
+   * order (see input-projection.ts).
+   */
+  table: { offset: number; rowIds: Int32Array } | null;
   /** Recurrent products of the cell (LSTM/RNN: `h · U`; GRU: `h · U_zr`, then `(r⊙h) · U_h`). */
   recurrent: readonly StepMatMul[];
   activation: GateActivation;
@@ -85,4 +91,10 @@ export function writeSequenceStep(
  */
 export function savedAsArrays<Arrays, Heap>(saved: Arrays | Heap): saved is Arrays {
   return Object.values(saved as object).some((v) => v instanceof Float32Array);
+}
+
+/** The input projection rows of the JavaScript path (only the heap path takes the table). */
+export function inputRows(args: CellForwardArgs): NonNullable<CellForwardArgs['xw']> {
+  if (args.xw === null) throw new Error('fused layer: the table input needs the step kernels');
+  return args.xw;
 }

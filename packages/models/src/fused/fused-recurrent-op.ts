@@ -5,6 +5,8 @@ import { heapView, uninitializedTensor, wasmBackend } from '../wasm-kernels/heap
 import type { CellSequence } from './cell-sequence.js';
 import { releaseFloats } from './float-pool.js';
 import { gruSequence } from './gru-sequence.js';
+import { heapCells } from './heap-state.js';
+import type { ProjectionRows } from './input-projection.js';
 import { lstmSequence } from './lstm-sequence.js';
 import { rnnSequence } from './rnn-sequence.js';
 import { type GateActivation, type SequenceLayout, sequenceLayout } from './sequence-layout.js';
@@ -28,7 +30,7 @@ export interface FusedSequenceOptions {
    * row `id` of `table` (`[vocabulary, gates·units]`, see input-projection.ts), and `ids`
    * (`[batch·time]`) are the tokens `x` embeds. The product over `x` is then skipped.
    */
-  projection?: { table: Float32Array; ids: Int32Array } | null;
+  projection?: { table: ProjectionRows; ids: Int32Array } | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the three cells keep different saved state
@@ -81,19 +83,37 @@ export function fusedRecurrentSequence(
   const returnSequences = options.returnSequences ?? false;
 
   const forward = (xs: Tensor3D, w: Tensor2D, u: Tensor2D, b: Tensor1D, save: boolean) => {
+    // Inference with the first layer's vocabulary table: on wasm with the step kernels they read
+    // each token's row from the table in the heap; otherwise the rows are copied out of it.
+    const projection = save ? null : (options.projection ?? null);
+    const rowIds = projection === null ? null : tableRows(projection, layout, width);
+    const table =
+      projection !== null &&
+      rowIds !== null &&
+      projection.table.heapOffset !== null &&
+      heapCells(layout) !== null
+        ? { offset: projection.table.heapOffset, rowIds }
+        : null;
     // A batch of nothing but padding multiplies nothing (and wasm rejects empty products).
     const xw =
-      (save ? null : projectedRows(options.projection ?? null, layout, width)) ??
-      tf.tidy(() =>
-        rows === 0 ? tf.zeros([0, width]) : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
-      );
+      table !== null
+        ? null
+        : ((projection !== null && rowIds !== null
+            ? projectedRows(projection.table, rowIds, width)
+            : null) ??
+          tf.tidy(() =>
+            rows === 0
+              ? tf.zeros([0, width])
+              : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
+          ));
     const pieces = recurrentPieces(options.cell, u, units);
     const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
     const recurrent = pieces.map((p) => new StepMatMul(p, false));
     try {
       const { last, saved } = cell.forward({
         layout,
-        xw: new TensorFloats(xw),
+        xw: xw === null ? null : new TensorFloats(xw),
+        table,
         recurrent,
         activation,
         save,
@@ -106,7 +126,7 @@ export function fusedRecurrentSequence(
       return { value, saved };
     } finally {
       for (const m of recurrent) m.dispose();
-      xw.dispose();
+      xw?.dispose();
       for (const p of pieces) if (p !== u) p.dispose();
     }
   };
@@ -206,34 +226,45 @@ export function fusedRecurrentSequence(
 }
 
 /**
- * The input projection of every real token, row by row from the vocabulary table, or null. On
- * wasm the rows are written straight into an uninitialised heap tensor (the step kernels read it
- * in place).
+ * Each real token's row of the vocabulary table, in layout row order, or null (no rows, or an id
+ * outside the table: cannot happen after the embedding's own lookup; the product path is then the
+ * safe answer).
  */
-function projectedRows(
-  projection: { table: Float32Array; ids: Int32Array } | null,
+function tableRows(
+  projection: { table: ProjectionRows; ids: Int32Array },
   layout: SequenceLayout,
   width: number,
-): Tensor2D | null {
-  if (projection === null || layout.rows === 0) return null;
-  const { table, ids } = projection;
-  const vocabulary = table.length / width;
+): Int32Array | null {
+  if (layout.rows === 0) return null;
+  const vocabulary = projection.table.values().length / width;
+  const rowIds = new Int32Array(layout.rows);
   for (let r = 0; r < layout.rows; r++) {
-    const id = ids[layout.positions[r] as number] as number;
-    // Cannot happen after the embedding's own lookup; the product path is the safe answer.
+    const id = projection.ids[layout.positions[r] as number] as number;
     if (!(id >= 0 && id < vocabulary)) return null;
+    rowIds[r] = id;
   }
+  return rowIds;
+}
+
+/**
+ * The input projection of every real token copied row by row from the vocabulary table: on wasm
+ * into an uninitialised heap tensor, elsewhere into a new one.
+ */
+function projectedRows(table: ProjectionRows, rowIds: Int32Array, width: number): Tensor2D {
+  const rows = rowIds.length;
   const wasm = wasmBackend();
-  const tensor = wasm === null ? null : uninitializedTensor(wasm, [layout.rows, width]);
+  const tensor = wasm === null ? null : uninitializedTensor(wasm, [rows, width]);
+  // Views only now: allocating the tensor may have grown the heap.
+  const values = table.values();
   const out =
     wasm === null || tensor === null
-      ? new Float32Array(layout.rows * width)
+      ? new Float32Array(rows * width)
       : (heapView(wasm, tensor) as Float32Array);
-  for (let r = 0; r < layout.rows; r++) {
-    const id = ids[layout.positions[r] as number] as number;
-    out.set(table.subarray(id * width, (id + 1) * width), r * width);
+  for (let r = 0; r < rows; r++) {
+    const id = rowIds[r] as number;
+    out.set(values.subarray(id * width, (id + 1) * width), r * width);
   }
-  return (tensor ?? tf.tensor2d(out, [layout.rows, width])) as Tensor2D;
+  return (tensor ?? tf.tensor2d(out, [rows, width])) as Tensor2D;
 }
 
 /** The tensor-valued fields of a cell's saved state, in a fixed order. */

@@ -3,6 +3,7 @@ import {
   type CellBackwardArgs,
   type CellForwardArgs,
   type CellSequence,
+  inputRows,
   savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
@@ -43,9 +44,10 @@ export const gruSequence: CellSequence<GruSaved> = {
   gates: 3,
 
   forward(args: CellForwardArgs) {
-    const heap = args.xw.heapOffset() === null ? null : heapCells(args.layout);
+    const heap = heapCells(args.layout);
     if (heap !== null) return gruForwardOnHeap(args, heap);
-    const { layout, xw: projected, recurrent, activation, save, sequence } = args;
+    const projected = inputRows(args);
+    const { layout, recurrent, activation, save, sequence } = args;
     const { batch, time, units } = layout;
     const width = 3 * units;
     const [uZr, uH] = recurrent;

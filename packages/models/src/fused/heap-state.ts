@@ -9,7 +9,13 @@ import {
   wasmBackend,
 } from '../wasm-kernels/heap.js';
 import { type StepKernel, stepKernelsFor } from '../wasm-kernels/step-kernels.js';
-import type { SequenceLayout } from './sequence-layout.js';
+import {
+  addSequenceGradient,
+  type CellBackwardArgs,
+  type CellForwardArgs,
+  writeSequenceStep,
+} from './cell-sequence.js';
+import { nextStep, type SequenceLayout, type StepRows, stepRows } from './sequence-layout.js';
 
 /**
  * What the cells' wasm paths (lstm-heap.ts, gru-heap.ts, rnn-heap.ts) share: the step kernels
@@ -74,6 +80,12 @@ export class HeapRegions<Name extends string> {
     return (heapView(this.backend, this.tensor) as Float32Array).subarray(from, from + size);
   }
 
+  /** A fresh int32 view of a region. */
+  ints(name: Name): Int32Array {
+    const view = this.floats(name);
+    return new Int32Array(view.buffer, view.byteOffset, view.length);
+  }
+
   /** Writes the step's batch rows (`rowsOn`) where the kernels read them. */
   setRows(rowsOn: Int32Array): void {
     const view = heapView(this.backend, this.tensor) as Float32Array;
@@ -124,4 +136,112 @@ export function heapRows(backend: BackendWasm, t: Tensor2D, from: number, n: num
 /** Disposes every tensor of a record (on a failed pass). */
 export function disposeAll(tensors: Record<string, Tensor> | null): void {
   if (tensors !== null) for (const t of Object.values(tensors)) t.dispose();
+}
+
+/** What a cell's step function gets from `heapForward` / `heapBackward`. */
+export interface HeapStep<Region extends string, Saved extends string> {
+  backend: BackendWasm;
+  /** The running texts of this step (`n`, `start`, `rowsOn`). */
+  running: StepRows;
+  /** Per-pass scratch; its `rows` region holds `running.rowsOn` already. */
+  state: HeapRegions<Region>;
+  /** Byte offsets of the saved tensors (forward: null when not saving). */
+  at: Record<Saved, number> | null;
+  saved: Record<Saved, Tensor2D> | null;
+}
+
+/** Forward steps also get where their input projection rows are. */
+export interface HeapForwardStep<Region extends string, Saved extends string>
+  extends HeapStep<Region, Saved> {
+  /**
+   * The step's input pointers for a kernel, rows `rowBytes` apart: `[xw rows]`, or with the
+   * vocabulary table `[ids list, table]` (the kernels' `_table` variants).
+   */
+  input(rowBytes: number): number[];
+  /** Whether the input comes from the vocabulary table (use the `_table` kernels). */
+  fromTable: boolean;
+}
+
+/**
+ * A cell's forward pass on the heap: scratch `regions` (one must be the state `h`), saved
+ * activations `[rows, width]` per name when training, and `step` once per processing step with
+ * texts running; the sequence output and the last state are read from `h`.
+ */
+export function heapForward<Region extends string, Saved extends string>(
+  { layout, save, sequence, xw, table }: CellForwardArgs,
+  { backend }: HeapCells,
+  regions: Record<Region | 'h', number>,
+  savedWidths: Record<Saved, number>,
+  step: (context: HeapForwardStep<Region | 'h', Saved>) => void,
+): { last: Float32Array; saved: Record<Saved, Tensor2D> | null } {
+  const state = new HeapRegions(backend, layout.batch, {
+    ...regions,
+    ids: table === null ? 0 : layout.rows,
+  });
+  if (table !== null) state.ints('ids').set(table.rowIds);
+  const xwAt = xw?.heapOffset() ?? null;
+  if (table === null && xwAt === null) throw new Error('no input projection in the heap');
+  const saved = save ? savedTensors(backend, layout.rows, savedWidths) : null;
+  const at = saved === null ? null : offsetsOf(backend, saved);
+  const running = stepRows(layout, true);
+  try {
+    for (let s = 0; s < layout.time; s++) {
+      if (nextStep(layout, running, s) > 0) {
+        state.setRows(running.rowsOn);
+        const start = running.start;
+        const input = (rowBytes: number) =>
+          table === null
+            ? [(xwAt as number) + start * rowBytes]
+            : [state.at('ids') + start * 4, table.offset];
+        step({ backend, running, state, at, saved, input, fromTable: table !== null });
+      }
+      writeSequenceStep(sequence, state.floats('h'), layout, s);
+    }
+    return { last: state.floats('h').slice(), saved };
+  } catch (error) {
+    disposeAll(saved);
+    throw error;
+  } finally {
+    state.dispose();
+  }
+}
+
+/**
+ * A cell's backward pass on the heap: scratch `regions` (one must be the state gradient `dh`,
+ * filled from `dLast`, with the sequence gradient added per step), the gate gradients `dPre` as a
+ * new `[rows, width]` tensor, and `step` once per processing step with texts running, last first.
+ */
+export function heapBackward<Region extends string, Saved extends string>(
+  { layout, saved, dLast, dSequence }: CellBackwardArgs<Record<Saved, Tensor2D>>,
+  { backend }: HeapCells,
+  regions: Record<Region | 'dh', number>,
+  width: number,
+  step: (
+    context: HeapStep<Region | 'dh', Saved | 'dPre'> & {
+      at: Record<Saved | 'dPre', number>;
+      dPre: Tensor2D;
+    },
+  ) => void,
+): Tensor2D {
+  const state = new HeapRegions(backend, layout.batch, regions);
+  if (dLast !== null) state.floats('dh').set(dLast);
+  const { dPre } = savedTensors(backend, layout.rows, { dPre: width });
+  const all = { ...saved, dPre } as Record<Saved | 'dPre', Tensor2D>;
+  const at = offsetsOf(backend, all);
+  const running = stepRows(layout, true);
+  try {
+    for (let s = layout.time - 1; s >= 0; s--) {
+      addSequenceGradient(state.floats('dh'), dSequence, layout, s);
+      // Padding rows pass the state, and so its gradient, through unchanged.
+      if (nextStep(layout, running, s) === 0) continue;
+      state.setRows(running.rowsOn);
+      step({ backend, running, state, at, saved: all, dPre });
+    }
+    return dPre;
+  } catch (error) {
+    dPre.dispose();
+    throw error;
+  } finally {
+    state.dispose();
+  }
 }

@@ -1,5 +1,7 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
+import { heapView, wasmBackend } from '../wasm-kernels/heap.js';
 
 /**
  * Inference shortcut for the first recurrent layer, whose input is the embedding lookup: its
@@ -12,7 +14,8 @@ import { tf } from '../tfjs.js';
  * model: tfjs-layers' execution cache holds on to the layers of up to a hundred models after
  * they are disposed, so nothing large may hang off a layer. The table is plain memory (no tensor
  * to leak), made on first use and again whenever the embedding, kernel or bias tensor changes
- * (training replaces them), and only when it stays under `MAX_TABLE_BYTES`.
+ * (training replaces them), and only when it stays under `MAX_TABLE_BYTES`. On wasm it sits in
+ * the heap, where the step kernels read a token's row by its id (no copy of the batch's rows).
  */
 export const MAX_TABLE_BYTES = 96 * 1024 * 1024;
 
@@ -53,7 +56,7 @@ export function projectionFor(
   time: number,
   kernel: Tensor2D,
   bias: Tensor1D,
-): { table: Float32Array; ids: Int32Array } | null {
+): { table: ProjectionRows; ids: Int32Array } | null {
   if (current === null || current.batch !== batch || current.time !== time) return null;
   const source = current.sources.get(layer);
   if (source === undefined) return null;
@@ -61,25 +64,80 @@ export function projectionFor(
   return table === null ? null : { table, ids: current.ids };
 }
 
+/** A table's rows: plain memory, or on wasm a block of the heap the step kernels read in place. */
+export interface ProjectionRows {
+  /** `[vocabulary, width]` row-major (on wasm a fresh view each call: the heap may have grown). */
+  values(): Float32Array;
+  /** Where the values start in the wasm heap, or null for plain memory. */
+  heapOffset: number | null;
+}
+
+/** Frees a heap table whose `ProjectionTable` was collected without a rebuild. */
+const heapBlocks = new FinalizationRegistry<() => void>((free) => free());
+
 /** One layer direction's table `E · W + b` (`[vocabulary, width]`, row-major). */
 export class ProjectionTable {
   private key: readonly object[] = [];
-  private table: Float32Array | null = null;
+  private rows: ProjectionRows | null = null;
+  private free: (() => void) | null = null;
 
   /** The table for these weights, or null when it would exceed `MAX_TABLE_BYTES`. */
-  values(embedding: Tensor2D, kernel: Tensor2D, bias: Tensor1D): Float32Array | null {
+  values(embedding: Tensor2D, kernel: Tensor2D, bias: Tensor1D): ProjectionRows | null {
     const [vocabulary, dim] = embedding.shape;
     const width = kernel.shape[1];
     if (kernel.shape[0] !== dim || vocabulary * width * 4 > MAX_TABLE_BYTES) return null;
-    const key = [embedding, kernel, bias].map((t) => (t as Tensor).dataId as object);
-    if (this.table === null || key.some((id, i) => id !== this.key[i])) {
+    // The backend is part of the key: tensors keep their data ids when moved between backends.
+    const key = [
+      tf.backend(),
+      ...[embedding, kernel, bias].map((t) => (t as Tensor).dataId as object),
+    ];
+    if (this.rows === null || key.some((id, i) => id !== this.key[i])) {
+      this.release();
       // Read outside `tidy`: tidy walks whatever its function returns looking for tensors, and
       // walking a ten-million-element array took seconds and over a gigabyte.
       const product = tf.fused.matMul({ a: embedding, b: kernel, bias });
-      this.table = product.dataSync() as Float32Array;
+      const wasm = wasmBackend();
+      this.rows = wasm === null ? plainRows(product) : this.heapRows(wasm, product);
       product.dispose();
       this.key = key;
     }
-    return this.table;
+    return this.rows;
   }
+
+  /** The rows made last (for tests), or null. */
+  current(): ProjectionRows | null {
+    return this.rows;
+  }
+
+  /**
+   * On wasm the table lives in a block of the heap outside tfjs's tensors (so the tensor count
+   * stays flat), freed when the table is rebuilt or, with its model, collected.
+   */
+  private heapRows(wasm: BackendWasm, product: Tensor): ProjectionRows {
+    const module = wasm.wasm as unknown as {
+      _malloc(bytes: number): number;
+      _free(pointer: number): void;
+      HEAPU8: Uint8Array;
+    };
+    const length = product.size;
+    const pointer = module._malloc(length * 4);
+    const view = () => new Float32Array(module.HEAPU8.buffer, pointer, length);
+    view().set(heapView(wasm, product) as Float32Array);
+    const free = () => module._free(pointer);
+    this.free = free;
+    heapBlocks.register(this, free, this);
+    return { values: view, heapOffset: pointer };
+  }
+
+  private release(): void {
+    if (this.free === null) return;
+    heapBlocks.unregister(this);
+    this.free();
+    this.free = null;
+  }
+}
+
+function plainRows(product: Tensor): ProjectionRows {
+  const values = product.dataSync() as Float32Array;
+  return { values: () => values, heapOffset: null };
 }

@@ -1,27 +1,14 @@
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { lstmBackwardName, lstmForwardName } from '../wasm-kernels/lstm-simd.js';
-import {
-  addSequenceGradient,
-  type CellBackwardArgs,
-  type CellForwardArgs,
-  type CellGradients,
-  writeSequenceStep,
-} from './cell-sequence.js';
-import {
-  disposeAll,
-  type HeapCells,
-  HeapRegions,
-  heapRows,
-  offsetsOf,
-  savedTensors,
-} from './heap-state.js';
-import { gatherRows, nextStep, scatterStepRows, stepRows } from './sequence-layout.js';
+import type { CellBackwardArgs, CellForwardArgs, CellGradients } from './cell-sequence.js';
+import { type HeapCells, heapBackward, heapForward, heapRows } from './heap-state.js';
+import { gatherRows, scatterStepRows } from './sequence-layout.js';
 
 /**
  * The LSTM on wasm with its step arithmetic in the SIMD kernels (lstm-simd.ts): per step the
  * recurrent product through tfjs, then one kernel call for every running text. `c`, `h` and their
  * gradients live in heap regions; the saved activations and the gate gradients are heap tensors
- * that the weight-gradient products take as they are.
+ * that the weight-gradient products take as they are (heap-state.ts).
  */
 export interface LstmHeapSaved {
   /** `[rows, units]`: state before each token's step, `c` before it, `tanh(c)` after. */
@@ -33,86 +20,55 @@ export interface LstmHeapSaved {
 }
 
 export function lstmForwardOnHeap(
-  { layout, xw, recurrent, activation, save, sequence }: CellForwardArgs,
-  { backend, kernel }: HeapCells,
+  args: CellForwardArgs,
+  heap: HeapCells,
 ): { last: Float32Array; saved: LstmHeapSaved | null } {
-  const { batch, time, units, rows } = layout;
+  const { layout, recurrent, activation, save } = args;
+  const { batch, units } = layout;
   const [u] = recurrent;
-  const xwAt = xw.heapOffset();
-  if (u === undefined || xwAt === null) throw new Error('lstm on the heap: no product or no xw');
+  if (u === undefined) throw new Error('lstm needs one recurrent product');
   const U = units * 4;
-  const state = new HeapRegions(backend, batch, { c: batch * units, h: batch * units });
-  const saved = save
-    ? savedTensors(backend, rows, { hPrev: units, cPrev: units, tanhC: units, gates: 4 * units })
-    : null;
-  const at = saved === null ? null : offsetsOf(backend, saved);
-  const step = kernel(lstmForwardName(activation === 'hardSigmoid', save));
+  const kernel = heap.kernel(
+    lstmForwardName(activation === 'hardSigmoid', save, args.table !== null),
+  );
   const left = new Float32Array(batch * units);
-  const running = stepRows(layout, false);
-  try {
-    for (let s = 0; s < time; s++) {
-      if (nextStep(layout, running, s) > 0) {
-        const { n, start } = running;
-        state.setRows(running.rowsOn);
-        const rec = u.run(gatherRows(state.floats('h'), running.rowsOn, n, units, left), n);
-        const pointers = [xwAt + start * 4 * U, rec.byteOffset, state.at('c'), state.at('h')];
-        if (at !== null) {
-          pointers.push(at.gates + start * 4 * U, at.hPrev + start * U, at.cPrev + start * U);
-          pointers.push(at.tanhC + start * U);
-        }
-        step(n, state.at('rows'), ...pointers);
-      }
-      writeSequenceStep(sequence, state.floats('h'), layout, s);
+  const widths = { hPrev: units, cPrev: units, tanhC: units, gates: 4 * units };
+  const regions = { c: batch * units, h: batch * units };
+  return heapForward(args, heap, regions, widths, ({ running, state, at, input }) => {
+    const { n, start, rowsOn } = running;
+    const rec = u.run(gatherRows(state.floats('h'), rowsOn, n, units, left), n);
+    const pointers = [...input(4 * U), rec.byteOffset, state.at('c'), state.at('h')];
+    if (at !== null) {
+      pointers.push(at.gates + start * 4 * U, at.hPrev + start * U, at.cPrev + start * U);
+      pointers.push(at.tanhC + start * U);
     }
-    return { last: state.floats('h').slice(), saved };
-  } catch (error) {
-    disposeAll(saved);
-    throw error;
-  } finally {
-    state.dispose();
-  }
+    kernel(n, state.at('rows'), ...pointers);
+  });
 }
 
 export function lstmBackwardOnHeap(
-  { layout, saved, recurrentT, activation, dLast, dSequence }: CellBackwardArgs<LstmHeapSaved>,
-  { backend, kernel }: HeapCells,
+  args: CellBackwardArgs<LstmHeapSaved>,
+  heap: HeapCells,
 ): CellGradients {
-  const { batch, time, units, rows } = layout;
+  const { layout, saved, recurrentT, activation } = args;
+  const { batch, units } = layout;
   const [uT] = recurrentT;
   if (uT === undefined) throw new Error('lstm needs one recurrent product');
   const U = units * 4;
-  const state = new HeapRegions(backend, batch, { dc: batch * units, dh: batch * units });
-  if (dLast !== null) state.floats('dh').set(dLast);
-  const { dPre } = savedTensors(backend, rows, { dPre: 4 * units });
-  const at = offsetsOf(backend, { ...saved, dPre });
-  const step = kernel(lstmBackwardName(activation === 'hardSigmoid'));
-  const running = stepRows(layout, true);
-  try {
-    for (let s = time - 1; s >= 0; s--) {
-      addSequenceGradient(state.floats('dh'), dSequence, layout, s);
-      // Padding rows pass h and c, and so their gradients, through unchanged.
-      if (nextStep(layout, running, s) === 0) continue;
-      const { n, start } = running;
-      state.setRows(running.rowsOn);
-      step(
-        n,
-        state.at('rows'),
-        state.at('dh'),
-        state.at('dc'),
-        at.gates + start * 4 * U,
-        at.cPrev + start * U,
-        at.tanhC + start * U,
-        at.dPre + start * 4 * U,
-      );
-      uT.prepare(n); // may grow the heap: the views below are taken after it
-      const back = uT.run(heapRows(backend, dPre, start, n), n);
-      scatterStepRows(running, back, state.floats('dh'));
-    }
-    return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: 4 * units }] };
-  } catch (error) {
-    dPre.dispose();
-    throw error;
-  } finally {
-    state.dispose();
-  }
+  const kernel = heap.kernel(lstmBackwardName(activation === 'hardSigmoid'));
+  const regions = { dc: batch * units, dh: batch * units };
+  const dPre = heapBackward(args, heap, regions, 4 * units, (step) => {
+    const { running, state, backend, at } = step;
+    const { n, start } = running;
+    const [dh, dc] = [state.at('dh'), state.at('dc')];
+    const [gates, cPrev, tanhC] = [
+      at.gates + start * 4 * U,
+      at.cPrev + start * U,
+      at.tanhC + start * U,
+    ];
+    kernel(n, state.at('rows'), dh, dc, gates, cPrev, tanhC, at.dPre + start * 4 * U);
+    uT.prepare(n); // may grow the heap: the views below are taken after it
+    scatterStepRows(running, uT.run(heapRows(backend, step.dPre, start, n), n), state.floats('dh'));
+  });
+  return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: 4 * units }] };
 }

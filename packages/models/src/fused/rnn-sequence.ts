@@ -3,6 +3,7 @@ import {
   type CellBackwardArgs,
   type CellForwardArgs,
   type CellSequence,
+  inputRows,
   savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
@@ -36,9 +37,10 @@ export const rnnSequence: CellSequence<RnnSaved> = {
   gates: 1,
 
   forward(args: CellForwardArgs) {
-    const heap = args.xw.heapOffset() === null ? null : heapCells(args.layout);
+    const heap = heapCells(args.layout);
     if (heap !== null) return rnnForwardOnHeap(args, heap);
-    const { layout, xw: projected, recurrent, save, sequence } = args;
+    const projected = inputRows(args);
+    const { layout, recurrent, save, sequence } = args;
     const { batch, time, units } = layout;
     const [u] = recurrent;
     if (u === undefined) throw new Error('rnn needs one recurrent product');

@@ -5,6 +5,8 @@
  * transposed products. The same arithmetic as the JavaScript loops of gru-sequence.ts.
  *
  * - `gates(n, rowsOn, xw, recZr, h, gates, rh)`: z, r into `gates[k]`, `r ⊙ h` into `rh[k]`.
+ *   The `_table` variants of `gates` and `update` take `(n, rowsOn, ids, table, …)` and read row
+ *   `ids[k]` of the vocabulary table for `xw[k]` (inference).
  * - `update(n, rowsOn, xw, recH, h, gates[, hPrev])`: h̃ into `gates[k]`, `h` updated in place
  *   (by batch row); `_save` keeps the state before the step in `hPrev[k]`.
  * - `backwardUpdate(n, rowsOn, dh, gates, hPrev, dPre, dZr, dCandidate, dhPrev)`: gradients of
@@ -14,12 +16,24 @@
  * - `backwardState(n, rowsOn, back, dhPrev, dh)`: `dh ← dhPrev + back` (by batch row).
  */
 import { type Code, type FunctionBuilder, get, set, v128 } from '@newscell/wasm-bytes';
-import { gate, gateSlope, rowKernel, tanh, tanhSlope } from './row-kernel.js';
+import { FORWARD_KINDS } from './lstm-simd.js';
+import {
+  byBatch,
+  byList,
+  byText,
+  gate,
+  gateSlope,
+  type RowMatrix,
+  rowKernel,
+  tanh,
+  tanhSlope,
+} from './row-kernel.js';
 
 const kind = (hard: boolean) => (hard ? 'hard' : 'sigmoid');
 export const gruName = {
-  gates: (hard: boolean) => `gru_gates_${kind(hard)}`,
-  update: (save: boolean) => `gru_update${save ? '_save' : ''}`,
+  gates: (hard: boolean, table = false) => `gru_gates_${kind(hard)}${table ? '_table' : ''}`,
+  update: (save: boolean, table = false) =>
+    `gru_update${save ? '_save' : ''}${table ? '_table' : ''}`,
   backwardUpdate: (hard: boolean) => `gru_backward_update_${kind(hard)}`,
   backwardReset: (hard: boolean) => `gru_backward_reset_${kind(hard)}`,
   backwardState: 'gru_backward_state',
@@ -29,26 +43,26 @@ export function gruFunctions(units: number): [string, FunctionBuilder][] {
   const U = units * 4;
   const functions: [string, FunctionBuilder][] = [];
   for (const hard of [false, true]) {
-    functions.push([gruName.gates(hard), gates(U, hard)]);
+    functions.push([gruName.gates(hard), gates(U, hard, false)]);
+    functions.push([gruName.gates(hard, true), gates(U, hard, true)]);
     functions.push([gruName.backwardUpdate(hard), backwardUpdate(U, hard)]);
     functions.push([gruName.backwardReset(hard), backwardReset(U, hard)]);
   }
-  for (const save of [false, true]) functions.push([gruName.update(save), update(U, save)]);
+  for (const [save, table] of FORWARD_KINDS) {
+    functions.push([gruName.update(save, table), update(U, save, table)]);
+  }
   functions.push([gruName.backwardState, backwardState(U)]);
   return functions;
 }
 
-const row = (stride: number) => ({ stride });
-const byBatch = (stride: number) => ({ stride, byBatchRow: true });
-
-function gates(U: number, hard: boolean): FunctionBuilder {
+function gates(U: number, hard: boolean, table: boolean): FunctionBuilder {
   return rowKernel(
     [
-      ['xw', row(3 * U)],
-      ['recZr', row(2 * U)],
+      ['xw', table ? byList(3 * U) : byText(3 * U)],
+      ['recZr', byText(2 * U)],
       ['h', byBatch(U)],
-      ['gates', row(3 * U)],
-      ['rh', row(U)],
+      ['gates', byText(3 * U)],
+      ['rh', byText(U)],
     ],
     U,
     (m) => {
@@ -70,14 +84,14 @@ function gates(U: number, hard: boolean): FunctionBuilder {
   );
 }
 
-function update(U: number, save: boolean): FunctionBuilder {
-  const matrices: [string, { stride: number; byBatchRow?: boolean }][] = [
-    ['xw', row(3 * U)],
-    ['recH', row(U)],
+function update(U: number, save: boolean, table: boolean): FunctionBuilder {
+  const matrices: [string, RowMatrix][] = [
+    ['xw', table ? byList(3 * U) : byText(3 * U)],
+    ['recH', byText(U)],
     ['h', byBatch(U)],
-    ['gates', row(3 * U)],
+    ['gates', byText(3 * U)],
   ];
-  if (save) matrices.push(['hPrev', row(U)]);
+  if (save) matrices.push(['hPrev', byText(U)]);
   return rowKernel(matrices, U, (m) => {
     const [candidate, z, old] = [m.local(), m.local(), m.local()];
     const code: number[] = [
@@ -115,12 +129,12 @@ function backwardUpdate(U: number, hard: boolean): FunctionBuilder {
   return rowKernel(
     [
       ['dh', byBatch(U)],
-      ['gates', row(3 * U)],
-      ['hPrev', row(U)],
-      ['dPre', row(3 * U)],
-      ['dZr', row(2 * U)],
-      ['dCandidate', row(U)],
-      ['dhPrev', row(U)],
+      ['gates', byText(3 * U)],
+      ['hPrev', byText(U)],
+      ['dPre', byText(3 * U)],
+      ['dZr', byText(2 * U)],
+      ['dCandidate', byText(U)],
+      ['dhPrev', byText(U)],
     ],
     U,
     (m) => {
@@ -168,12 +182,12 @@ function backwardUpdate(U: number, hard: boolean): FunctionBuilder {
 function backwardReset(U: number, hard: boolean): FunctionBuilder {
   return rowKernel(
     [
-      ['gates', row(3 * U)],
-      ['hPrev', row(U)],
-      ['dResetH', row(U)],
-      ['dPre', row(3 * U)],
-      ['dZr', row(2 * U)],
-      ['dhPrev', row(U)],
+      ['gates', byText(3 * U)],
+      ['hPrev', byText(U)],
+      ['dResetH', byText(U)],
+      ['dPre', byText(3 * U)],
+      ['dZr', byText(2 * U)],
+      ['dhPrev', byText(U)],
     ],
     U,
     (m) => {
@@ -206,8 +220,8 @@ function backwardReset(U: number, hard: boolean): FunctionBuilder {
 function backwardState(U: number): FunctionBuilder {
   return rowKernel(
     [
-      ['back', row(U)],
-      ['dhPrev', row(U)],
+      ['back', byText(U)],
+      ['dhPrev', byText(U)],
       ['dh', byBatch(U)],
     ],
     U,

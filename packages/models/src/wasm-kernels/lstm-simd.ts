@@ -7,39 +7,62 @@
  *
  * - `forward(n, rowsOn, xw, rec, c, h[, gates, hPrev, cPrev, tanhC])`: pre-activations
  *   `xw[k] + rec[k]`; `c`, `h` (by batch row) updated in place; the `_save` variant also writes
- *   the four saved matrices.
+ *   the four saved matrices; the `_table` variant is `(n, rowsOn, ids, table, rec, c, h)` and
+ *   reads row `ids[k]` of the table for `xw[k]`.
  * - `backward(n, rowsOn, dh, dc, gates, cPrev, tanhC, dPre)`: gate gradients of text `k` into
  *   `dPre[k]`; `dc` (by batch row) becomes the gradient for the step before; `dh` is only read.
  */
 import type { FunctionBuilder } from '@newscell/wasm-bytes';
 import { type Code, get, set, v128 } from '@newscell/wasm-bytes';
-import { gate, gateSlope, type RowMatrix, rowKernel, tanh, tanhSlope } from './row-kernel.js';
+import {
+  byBatch,
+  byList,
+  byText,
+  gate,
+  gateSlope,
+  type RowMatrix,
+  rowKernel,
+  tanh,
+  tanhSlope,
+} from './row-kernel.js';
 
-export const lstmForwardName = (hard: boolean, save: boolean) =>
-  `lstm_forward_${hard ? 'hard' : 'sigmoid'}${save ? '_save' : ''}`;
+/**
+ * The forward kernel: saving for backpropagation, or (inference) reading `xw` rows from the
+ * vocabulary table through the list of the step's token ids (`table`; see input-projection.ts).
+ */
+export const lstmForwardName = (hard: boolean, save: boolean, table = false) =>
+  `lstm_forward_${hard ? 'hard' : 'sigmoid'}${save ? '_save' : ''}${table ? '_table' : ''}`;
 export const lstmBackwardName = (hard: boolean) => `lstm_backward_${hard ? 'hard' : 'sigmoid'}`;
 
 export function lstmFunctions(units: number): [string, FunctionBuilder][] {
   const functions: [string, FunctionBuilder][] = [];
   for (const hard of [false, true]) {
-    for (const save of [false, true])
-      functions.push([lstmForwardName(hard, save), forward(units, hard, save)]);
+    for (const [save, table] of FORWARD_KINDS) {
+      functions.push([lstmForwardName(hard, save, table), forward(units, hard, save, table)]);
+    }
     functions.push([lstmBackwardName(hard), backward(units, hard)]);
   }
   return functions;
 }
 
-function forward(units: number, hard: boolean, save: boolean): FunctionBuilder {
+/** [save, table]: inference, training, inference through the vocabulary table. */
+export const FORWARD_KINDS: readonly (readonly [boolean, boolean])[] = [
+  [false, false],
+  [true, false],
+  [false, true],
+];
+
+function forward(units: number, hard: boolean, save: boolean, table: boolean): FunctionBuilder {
   const U = units * 4;
   const matrices: [string, RowMatrix][] = [
-    ['xw', { stride: 4 * U }],
-    ['rec', { stride: 4 * U }],
-    ['c', { stride: U, byBatchRow: true }],
-    ['h', { stride: U, byBatchRow: true }],
+    ['xw', table ? byList(4 * U) : byText(4 * U)],
+    ['rec', byText(4 * U)],
+    ['c', byBatch(U)],
+    ['h', byBatch(U)],
   ];
   if (save) {
-    matrices.push(['gates', { stride: 4 * U }], ['hPrev', { stride: U }], ['cPrev', { stride: U }]);
-    matrices.push(['tanhC', { stride: U }]);
+    matrices.push(['gates', byText(4 * U)], ['hPrev', byText(U)], ['cPrev', byText(U)]);
+    matrices.push(['tanhC', byText(U)]);
   }
   return rowKernel(matrices, U, (m) => {
     const [i, f, g, o, c, t] = [m.local(), m.local(), m.local(), m.local(), m.local(), m.local()];
@@ -93,24 +116,17 @@ function backward(units: number, hard: boolean): FunctionBuilder {
   const U = units * 4;
   return rowKernel(
     [
-      ['dh', { stride: U, byBatchRow: true }],
-      ['dc', { stride: U, byBatchRow: true }],
-      ['gates', { stride: 4 * U }],
-      ['cPrev', { stride: U }],
-      ['tanhC', { stride: U }],
-      ['dPre', { stride: 4 * U }],
+      ['dh', byBatch(U)],
+      ['dc', byBatch(U)],
+      ['gates', byText(4 * U)],
+      ['cPrev', byText(U)],
+      ['tanhC', byText(U)],
+      ['dPre', byText(4 * U)],
     ],
     U,
     (m) => {
-      const [i, f, g, o, t, dh, dc] = Array.from({ length: 7 }, () => m.local()) as number[] as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const [i, f, g, o] = [m.local(), m.local(), m.local(), m.local()];
+      const [t, dh, dc] = [m.local(), m.local(), m.local()];
       return [
         ...m.load('gates', 0),
         ...set(i),

@@ -3,33 +3,46 @@
  * the JavaScript loops of rnn-sequence.ts.
  *
  * - `forward(n, rowsOn, xw, rec, h[, hPrev, hNext])`: `h ← tanh(xw[k] + rec[k])` (by batch
- *   row); `_save` keeps the state before and after the step.
+ *   row); `_save` keeps the state before and after the step; `_table` is
+ *   `(n, rowsOn, ids, table, rec, h)`, row `ids[k]` of the vocabulary table for `xw[k]`.
  * - `backward(n, rowsOn, dh, hNext, dPre)`: `dPre[k] = dh·(1 − h²)`.
  */
 import { type FunctionBuilder, get, set, v128 } from '@newscell/wasm-bytes';
-import { type RowMatrix, rowKernel, tanh, tanhSlope } from './row-kernel.js';
+import { FORWARD_KINDS } from './lstm-simd.js';
+import {
+  byBatch,
+  byList,
+  byText,
+  type RowMatrix,
+  rowKernel,
+  tanh,
+  tanhSlope,
+} from './row-kernel.js';
 
 export const rnnName = {
-  forward: (save: boolean) => `rnn_forward${save ? '_save' : ''}`,
+  forward: (save: boolean, table = false) =>
+    `rnn_forward${save ? '_save' : ''}${table ? '_table' : ''}`,
   backward: 'rnn_backward',
 };
 
 export function rnnFunctions(units: number): [string, FunctionBuilder][] {
   const U = units * 4;
   return [
-    [rnnName.forward(false), forward(U, false)],
-    [rnnName.forward(true), forward(U, true)],
+    ...FORWARD_KINDS.map(
+      ([save, table]) =>
+        [rnnName.forward(save, table), forward(U, save, table)] as [string, FunctionBuilder],
+    ),
     [rnnName.backward, backward(U)],
   ];
 }
 
-function forward(U: number, save: boolean): FunctionBuilder {
+function forward(U: number, save: boolean, table: boolean): FunctionBuilder {
   const matrices: [string, RowMatrix][] = [
-    ['xw', { stride: U }],
-    ['rec', { stride: U }],
-    ['h', { stride: U, byBatchRow: true }],
+    ['xw', table ? byList(U) : byText(U)],
+    ['rec', byText(U)],
+    ['h', byBatch(U)],
   ];
-  if (save) matrices.push(['hPrev', { stride: U }], ['hNext', { stride: U }]);
+  if (save) matrices.push(['hPrev', byText(U)], ['hNext', byText(U)]);
   return rowKernel(matrices, U, (m) => {
     const next = m.local();
     const code: number[] = [
@@ -48,9 +61,9 @@ function forward(U: number, save: boolean): FunctionBuilder {
 function backward(U: number): FunctionBuilder {
   return rowKernel(
     [
-      ['dh', { stride: U, byBatchRow: true }],
-      ['hNext', { stride: U }],
-      ['dPre', { stride: U }],
+      ['dh', byBatch(U)],
+      ['hNext', byText(U)],
+      ['dPre', byText(U)],
     ],
     U,
     (m) => {

@@ -4,9 +4,10 @@
  *
  * A step kernel runs over the `n` texts of one time step (`k < n`) and, within a text, over the
  * units four at a time. Each pointer parameter names a matrix in the heap with one row per text:
- * either consecutive rows (`k`-th row at `pointer + k·stride`) or the row of the text's batch
- * position (`rowsOn[k]`, an int32 list in the heap), as the carried state `h`/`c` is. The body
- * is written once per four units, addressing a row by name plus a constant byte offset.
+ * consecutive rows (`k`-th row at `pointer + k·stride`), the row of the text's batch position
+ * (`rowsOn[k]`, an int32 list in the heap), as the carried state `h`/`c` is, or the row a second
+ * int32 list names (`list[k]`: a token's row of the vocabulary table at inference). The body is
+ * written once per four units, addressing a row by name plus a constant byte offset.
  */
 import {
   type Code,
@@ -25,9 +26,14 @@ import { TANH_CLAMP, TANH_DENOMINATOR, TANH_NUMERATOR } from '../fused/sequence-
 export interface RowMatrix {
   /** Bytes from one row to the next. */
   stride: number;
-  /** Row `rowsOn[k]` instead of row `k`. */
-  byBatchRow?: boolean;
+  /** Row `k` (default), `rowsOn[k]`, or `list[k]`. */
+  row?: 'text' | 'batch' | 'list';
 }
+
+/** Matrix addressing: row `k`, row `rowsOn[k]`, row `list[k]`; `stride` in bytes. */
+export const byText = (stride: number): RowMatrix => ({ stride });
+export const byBatch = (stride: number): RowMatrix => ({ stride, row: 'batch' });
+export const byList = (stride: number): RowMatrix => ({ stride, row: 'list' });
 
 /** What a kernel body gets: addressing by matrix name, and fresh v128 locals. */
 export interface RowScope {
@@ -47,23 +53,27 @@ export interface Scratch {
 }
 
 /**
- * A kernel `(n, rowsOn, ...matrices)`: for `k < n` and each four-unit block `j < rowBytes`,
- * `body`'s code, which reads and writes through `RowScope`. `rowsOn` is always the second
- * parameter (pass 0 when no matrix is by batch row).
+ * A kernel `(n, rowsOn, ...matrices)`, or `(n, rowsOn, list, ...matrices)` when a matrix is
+ * addressed through the list: for `k < n` and each four-unit block `j < rowBytes`, `body`'s
+ * code, which reads and writes through `RowScope`. `rowsOn` is always the second parameter (pass
+ * 0 when no matrix is by batch row).
  */
 export function rowKernel(
   matrices: readonly (readonly [string, RowMatrix])[],
   rowBytes: number,
   body: (scope: RowScope) => Code,
 ): FunctionBuilder {
-  const fn = new FunctionBuilder(Array(2 + matrices.length).fill(I32));
-  const [N, ROWS_ON] = [0, 1];
+  const hasList = matrices.some(([, m]) => m.row === 'list');
+  const first = hasList ? 3 : 2;
+  const fn = new FunctionBuilder(Array(first + matrices.length).fill(I32));
+  const [N, ROWS_ON, LIST] = [0, 1, 2];
   const k = fn.local(I32);
   const j = fn.local(I32);
   const batchRow = fn.local(I32);
+  const listRow = fn.local(I32);
   const rows = new Map<string, { param: number; row: number; matrix: RowMatrix }>();
   matrices.forEach(([name, matrix], i) => {
-    rows.set(name, { param: 2 + i, row: fn.local(I32), matrix });
+    rows.set(name, { param: first + i, row: fn.local(I32), matrix });
   });
   const rowOf = (name: string) => {
     const row = rows.get(name);
@@ -87,10 +97,15 @@ export function rowKernel(
     ...i32.load(),
     ...set(batchRow),
   ];
+  if (hasList) {
+    outer.push(...get(LIST), ...get(k), ...i32Const(4), ...i32.mul, ...i32.add, ...i32.load());
+    outer.push(...set(listRow));
+  }
+  const index = { text: k, batch: batchRow, list: listRow };
   for (const { param, row, matrix } of rows.values()) {
     outer.push(
       ...get(param),
-      ...get(matrix.byBatchRow === true ? batchRow : k),
+      ...get(index[matrix.row ?? 'text']),
       ...i32Const(matrix.stride),
       ...i32.mul,
       ...i32.add,

@@ -28,7 +28,7 @@ describe('copy-free Identity and no-op Transpose on wasm', () => {
     expect(Array.from(clone.dataSync())).toEqual(Array.from({ length: 24 }, (_, i) => i));
     expect(Array.from(same.dataSync())).toEqual(Array.from({ length: 24 }, (_, i) => i));
     const moved = tf.tidy(() => tf.transpose(tf.reshape(clone, [2, 12]), [1, 0]));
-    expect(moved.arraySync()[1]).toEqual([1, 13]);
+    expect((moved.arraySync() as number[][])[1]).toEqual([1, 13]);
     tf.dispose([clone, same, moved]);
     expect(tf.memory().numDataBuffers).toBe(buffers - 1);
   });

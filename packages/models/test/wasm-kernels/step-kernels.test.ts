@@ -36,6 +36,8 @@ function heap(shapes: Record<string, [number, number]>) {
   }
   at.rows = next;
   new Int32Array(memory.buffer, next, n).set(rowsOn);
+  at.ids = next + 16;
+  new Int32Array(memory.buffer, at.ids, n).set(TABLE_IDS);
   const kernels = stepKernelsFor(memory, units) as StepKernels;
   const width = (name: string) => (shapes[name] as [number, number])[1];
   /** Row `r` of `name`, column `j`. */
@@ -49,13 +51,21 @@ function heap(shapes: Record<string, [number, number]>) {
   };
   const run = (kernel: string, ...names: string[]) =>
     kernels.get(kernel)(n, at.rows as number, ...names.map((m) => at[m] as number));
-  return { value, matrix, run };
+  /** Overwrites matrix `name` from its first row on. */
+  const load = (name: string, values: readonly number[], fromRow = 0) =>
+    floats.set(values, (at[name] as number) / 4 + fromRow * width(name));
+  return { value, matrix, run, load };
 }
+
+/** The vocabulary-table rows the `_table` kernels read for the three texts. */
+const TABLE_IDS = [4, 1, 4];
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const hardSigmoid = (x: number) => Math.max(0, Math.min(1, 0.2 * x + 0.5));
 const slopeOf = (hard: boolean) =>
   hard ? (y: number) => (y > 0 && y < 1 ? 0.2 : 0) : (y: number) => y * (1 - y);
+
+type Heap = ReturnType<typeof heap>;
 
 /**
  * Expect matrix `name` to equal `want` (a function of row and column) within 5e-6: float32
@@ -290,4 +300,67 @@ describe('step kernels', () => {
       (k, j) => (dh[(rowsOn[k] as number) * units + j] as number) * (1 - next(k, j) ** 2),
     );
   });
+
+  it.each([false, true])(
+    'the _table forward kernels read row ids[k] of the table as xw[k] (hard sigmoid %s)',
+    (hard) => {
+      // For each cell: the same step from the same state, once with xw rows copied from the
+      // table, once through the ids list; the results must be identical.
+      const cases = [
+        {
+          gates: 4,
+          run: (h: Heap, xw: string) =>
+            h.run(
+              lstmForwardName(hard, false, xw === 'table'),
+              ...(xw === 'table' ? ['ids'] : []),
+              xw,
+              'rec',
+              'c',
+              'h',
+            ),
+        },
+        {
+          gates: 3,
+          run: (h: Heap, xw: string) => {
+            const ids = xw === 'table' ? ['ids'] : [];
+            h.run(gruName.gates(hard, xw === 'table'), ...ids, xw, 'rec', 'h', 'gates', 'rh');
+            h.run(gruName.update(false, xw === 'table'), ...ids, xw, 'rec', 'h', 'gates');
+          },
+        },
+        {
+          gates: 1,
+          run: (h: Heap, xw: string) =>
+            h.run(
+              rnnName.forward(false, xw === 'table'),
+              ...(xw === 'table' ? ['ids'] : []),
+              xw,
+              'rec',
+              'h',
+            ),
+        },
+      ];
+      for (const { gates, run } of cases) {
+        const w = gates * units;
+        const h = heap({
+          table: [6, w],
+          xw: [n, w],
+          rec: [n, w],
+          c: [batch, units],
+          h: [batch, units],
+          gates: [n, 4 * units],
+          rh: [n, units],
+        });
+        const table = h.matrix('table');
+        TABLE_IDS.forEach((id, k) => h.load('xw', table.slice(id * w, (id + 1) * w), k));
+        const [c0, h0] = [h.matrix('c'), h.matrix('h')];
+        run(h, 'xw');
+        const viaRows = [h.matrix('c'), h.matrix('h')];
+        expect(viaRows[1]).not.toEqual(h0);
+        h.load('c', c0);
+        h.load('h', h0);
+        run(h, 'table');
+        expect([h.matrix('c'), h.matrix('h')], `${gates} gates`).toEqual(viaRows);
+      }
+    },
+  );
 });
