@@ -97,6 +97,17 @@ export function inputProjections(
   return sources;
 }
 
+/**
+ * Frees a model's vocabulary tables now, e.g. when the model is disposed (on wasm they sit in the
+ * heap outside tfjs's tensors; without this they go when the model is garbage-collected).
+ */
+export function releaseInputProjections(classifier: ClassifierModel): void {
+  const sources = projectionSources.get(classifier.model);
+  if (sources === undefined) return;
+  for (const source of sources.values()) source.table.dispose();
+  projectionSources.delete(classifier.model);
+}
+
 /** Metrics and per-example predictions on a labelled set. */
 export function evaluateClassifier(
   classifier: ClassifierModel,

@@ -45,6 +45,7 @@ export {
   measureInference,
   type Predictions,
   predictProbabilities,
+  releaseInputProjections,
 } from './evaluate-classifier.js';
 export { fileSystemModelHandler } from './file-io-handler.js';
 export { withRecurrentImplementation } from './fused/convert-implementation.js';

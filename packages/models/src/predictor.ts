@@ -2,7 +2,7 @@ import path from 'node:path';
 import { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS, NewscellError } from '@newscell/contracts';
 import { Vocabulary } from '@newscell/tokenizer';
 import type { ClassifierConfig } from './classifier-config.js';
-import { predictProbabilities } from './evaluate-classifier.js';
+import { predictProbabilities, releaseInputProjections } from './evaluate-classifier.js';
 import {
   type LoadClassifierOptions,
   type LoadedClassifier,
@@ -139,6 +139,7 @@ export class Predictor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    releaseInputProjections(this.#loaded.classifier);
     this.#loaded.classifier.model.dispose();
   }
 

@@ -129,6 +129,13 @@ export class ProjectionTable {
     return { values: view, heapOffset: pointer };
   }
 
+  /** Frees the table now (a later `values` makes it again). */
+  dispose(): void {
+    this.release();
+    this.rows = null;
+    this.key = [];
+  }
+
   private release(): void {
     if (this.free === null) return;
     heapBlocks.unregister(this);

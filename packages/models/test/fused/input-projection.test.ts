@@ -2,7 +2,11 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { buildClassifier } from '../../src/build-classifier.js';
 import type { ClassifierConfigInput } from '../../src/classifier-config.js';
-import { inputProjections, predictProbabilities } from '../../src/evaluate-classifier.js';
+import {
+  inputProjections,
+  predictProbabilities,
+  releaseInputProjections,
+} from '../../src/evaluate-classifier.js';
 import { tf } from '../../src/tfjs.js';
 import { trainClassifier } from '../../src/train-classifier.js';
 import { syntheticTopics, useBackend } from '../helpers.js';
@@ -66,6 +70,10 @@ describe.each(['wasm', 'cpu'] as const)(
         check();
         const after = tablesOf(classifier);
         for (const [i, t] of after.entries()) expect(t).not.toBe(tables[i]);
+        // Released (as Predictor.dispose does): gone now, made again on the next prediction.
+        releaseInputProjections(classifier);
+        expect(tablesOf(classifier).every((t) => t === null)).toBe(true);
+        check();
         classifier.model.dispose();
       },
     );
