@@ -351,7 +351,9 @@ describe('step kernels', () => {
           rh: [n, units],
         });
         const table = h.matrix('table');
-        TABLE_IDS.forEach((id, k) => h.load('xw', table.slice(id * w, (id + 1) * w), k));
+        for (const [k, id] of TABLE_IDS.entries()) {
+          h.load('xw', table.slice(id * w, (id + 1) * w), k);
+        }
         const [c0, h0] = [h.matrix('c'), h.matrix('h')];
         run(h, 'xw');
         const viaRows = [h.matrix('c'), h.matrix('h')];
