@@ -1,6 +1,7 @@
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
 import { registerFastGather } from './gather.js';
+import { registerFastReverse } from './reverse.js';
 import { registerSharedDataKernels } from './shared-data.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -13,8 +14,8 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [unsortedSegmentSu
 
 /**
  * Registers the kernels above for 'wasm', leaving alone any a newer wasm backend provides, and
- * swaps in the faster `GatherV2` (gather.ts) and the copy-free `Identity` and no-op `Transpose`
- * (shared-data.ts).
+ * swaps in the faster `GatherV2` (gather.ts) and `Reverse` (reverse.ts), and the copy-free
+ * `Identity` and no-op `Transpose` (shared-data.ts).
  */
 export function registerWasmKernels(): void {
   for (const config of WASM_TRAINING_KERNELS) {
@@ -22,4 +23,5 @@ export function registerWasmKernels(): void {
   }
   registerFastGather();
   registerSharedDataKernels();
+  registerFastReverse();
 }

@@ -1,0 +1,85 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig, KernelFunc, ReverseAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tfjs.js';
+import { heapView } from './heap.js';
+import { swapWasmKernel } from './swap.js';
+
+/**
+ * `Reverse` on wasm as copies of contiguous runs inside the heap. tfjs-backend-wasm 4.22's C++
+ * kernel took ~7 ms to reverse the time axis of a `[64, 48, 64]` sequence (`tf.profile`), which
+ * `Bidirectional` does to its backward layer's output on every forward pass and again in the
+ * gradient: a third of the default model's inference batch. float32, int32 and bool (the stock
+ * kernel wrote 4-byte values into bool's 1-byte storage, past the output's end); anything else
+ * goes to the stock kernel.
+ */
+function fastReverse(stock: KernelConfig): KernelConfig {
+  const fallback = stock.kernelFunc as (args: unknown) => TensorInfo;
+  const kernelFunc = (args: {
+    inputs: { x: TensorInfo };
+    backend: BackendWasm;
+    attrs: ReverseAttrs;
+  }): TensorInfo => {
+    const { backend } = args;
+    const { x } = args.inputs;
+    if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') return fallback(args);
+    const axes = tf.util.parseAxisParam(args.attrs.dims, x.shape);
+    const out = backend.makeOutput([...x.shape], x.dtype);
+    if (tf.util.sizeFromShape(x.shape) === 0) return out;
+    // Views only after makeOutput: its malloc may grow the heap.
+    reverseInto(view(backend, x), view(backend, out), x.shape, axes);
+    return out;
+  };
+  return { ...stock, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
+
+/** The tensor's storage in the heap (bool: one byte per value). */
+function view(backend: BackendWasm, t: TensorInfo): Float32Array | Int32Array | Uint8Array {
+  if (t.dtype !== 'bool') return heapView(backend, t);
+  const data = backend.dataIdMap.get(t.dataId);
+  if (data === undefined) throw new Error(`tensor ${t.dataId} is not on the wasm backend`);
+  const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+  return new Uint8Array(heap.buffer, data.memoryOffset, tf.util.sizeFromShape(t.shape));
+}
+
+/**
+ * `target` = `source` (row-major, `shape`) reversed along `axes`. The axes after the last
+ * reversed one form contiguous runs, copied whole; the rest is walked with an odometer.
+ */
+export function reverseInto(
+  source: Float32Array | Int32Array | Uint8Array,
+  target: Float32Array | Int32Array | Uint8Array,
+  shape: readonly number[],
+  axes: readonly number[],
+): void {
+  const reversed = shape.map((_, axis) => axes.includes(axis));
+  const last = reversed.lastIndexOf(true);
+  if (last < 0) {
+    target.set(source);
+    return;
+  }
+  const run = tf.util.sizeFromShape(shape.slice(last + 1));
+  const outer = shape.slice(0, last + 1);
+  const strides = outer.map((_, axis) => tf.util.sizeFromShape(outer.slice(axis + 1)) * run);
+  const index = outer.map(() => 0);
+  const count = tf.util.sizeFromShape(outer);
+  for (let i = 0; i < count; i++) {
+    let from = 0;
+    for (let axis = 0; axis < outer.length; axis++) {
+      const at = index[axis] as number;
+      from += (reversed[axis] ? (outer[axis] as number) - 1 - at : at) * (strides[axis] as number);
+    }
+    const to = i * run;
+    if (run >= 16) target.set(source.subarray(from, from + run) as never, to);
+    else for (let k = 0; k < run; k++) target[to + k] = source[from + k] as number;
+    // Next index, last axis fastest.
+    for (let axis = outer.length - 1; axis >= 0; axis--) {
+      index[axis] = (index[axis] as number) + 1;
+      if ((index[axis] as number) < (outer[axis] as number)) break;
+      index[axis] = 0;
+    }
+  }
+}
+
+export function registerFastReverse(): void {
+  swapWasmKernel(tf.Reverse, fastReverse);
+}
