@@ -6,11 +6,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
 
-/** Three epochs of a small LSTM (~135 batches each): long enough to stop in the middle of the second. */
+/**
+ * Three epochs of a small LSTM (~340 batches each, ~1.4 s here): long enough to stop in the
+ * middle of the second (with 600 rows a class an epoch took ~0.6 s once the SIMD step kernels
+ * landed, too close to the polling that spots the second epoch).
+ */
 const JOB: TrainingJobData = {
   model: { cell: 'lstm', embeddingDim: 32, hiddenUnits: 32, bidirectional: false },
   training: { epochs: 3, batchSize: 16, patience: 0 },
-  data: { trainPerClass: 600, testPerClass: 20 },
+  data: { trainPerClass: 1500, testPerClass: 20 },
   tokenizer: { maxLength: 32 },
 };
 

@@ -87,25 +87,22 @@ export function fusedRecurrentSequence(
     // each token's row from the table in the heap; otherwise the rows are copied out of it.
     const projection = save ? null : (options.projection ?? null);
     const rowIds = projection === null ? null : tableRows(projection, layout, width);
+    const tableAt = projection?.table.heapOffset ?? null;
     const table =
-      projection !== null &&
-      rowIds !== null &&
-      projection.table.heapOffset !== null &&
-      heapCells(layout) !== null
-        ? { offset: projection.table.heapOffset, rowIds }
+      rowIds !== null && tableAt !== null && heapCells(layout) !== null
+        ? { offset: tableAt, rowIds }
         : null;
     // A batch of nothing but padding multiplies nothing (and wasm rejects empty products).
+    const product = () =>
+      tf.tidy(() =>
+        rows === 0 ? tf.zeros([0, width]) : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
+      );
     const xw =
       table !== null
         ? null
-        : ((projection !== null && rowIds !== null
-            ? projectedRows(projection.table, rowIds, width)
-            : null) ??
-          tf.tidy(() =>
-            rows === 0
-              ? tf.zeros([0, width])
-              : tf.fused.matMul({ a: realTokens(xs), b: w, bias: b }),
-          ));
+        : projection !== null && rowIds !== null
+          ? projectedRows(projection.table, rowIds, width)
+          : product();
     const pieces = recurrentPieces(options.cell, u, units);
     const sequence = returnSequences ? new Float32Array(batch * time * units) : null;
     const recurrent = pieces.map((p) => new StepMatMul(p, false));
@@ -153,10 +150,10 @@ export function fusedRecurrentSequence(
     ]);
     const gradFunc = (dy: Tensor | Tensor[], kept: Tensor[]) => {
       const [xs3, w2, u2, ...keptSaved] = kept as [Tensor3D, Tensor2D, Tensor2D, ...Tensor[]];
-      // The tape's copies of the saved tensors (same values; the originals are disposed).
-      savedTensors.forEach(([key, _], i) => {
+      // The tape's clones of the saved tensors (the originals were disposed with the forward's tidy).
+      for (const [i, [key]] of savedTensors.entries()) {
         (saved as Record<string, unknown>)[key] = keptSaved[i];
-      });
+      }
       const dyValues = (Array.isArray(dy) ? (dy[0] as Tensor) : dy).dataSync() as Float32Array;
       const pieces = recurrentPieces(options.cell, u2, units);
       const recurrentT = pieces.map((p) => new StepMatMul(p, true));

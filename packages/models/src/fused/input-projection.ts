@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
-import { heapView, wasmBackend } from '../wasm-kernels/heap.js';
+import { heapFloats, heapView, wasmBackend } from '../wasm-kernels/heap.js';
 
 /**
  * Inference shortcut for the first recurrent layer, whose input is the embedding lookup: its
@@ -114,19 +114,11 @@ export class ProjectionTable {
    * stays flat), freed when the table is rebuilt or, with its model, collected.
    */
   private heapRows(wasm: BackendWasm, product: Tensor): ProjectionRows {
-    const module = wasm.wasm as unknown as {
-      _malloc(bytes: number): number;
-      _free(pointer: number): void;
-      HEAPU8: Uint8Array;
-    };
-    const length = product.size;
-    const pointer = module._malloc(length * 4);
-    const view = () => new Float32Array(module.HEAPU8.buffer, pointer, length);
-    view().set(heapView(wasm, product) as Float32Array);
-    const free = () => module._free(pointer);
-    this.free = free;
-    heapBlocks.register(this, free, this);
-    return { values: view, heapOffset: pointer };
+    const block = heapFloats(wasm, product.size);
+    block.values().set(heapView(wasm, product) as Float32Array);
+    this.free = block.free;
+    heapBlocks.register(this, block.free, this);
+    return { values: block.values, heapOffset: block.pointer };
   }
 
   /** Frees the table now (a later `values` makes it again). */

@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, KernelFunc, ReverseAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
-import { heapView } from './heap.js';
+import { heapBoolView, heapView } from './heap.js';
 import { swapWasmKernel } from './swap.js';
 
 /**
@@ -34,11 +34,7 @@ function fastReverse(stock: KernelConfig): KernelConfig {
 
 /** The tensor's storage in the heap (bool: one byte per value). */
 function view(backend: BackendWasm, t: TensorInfo): Float32Array | Int32Array | Uint8Array {
-  if (t.dtype !== 'bool') return heapView(backend, t);
-  const data = backend.dataIdMap.get(t.dataId);
-  if (data === undefined) throw new Error(`tensor ${t.dataId} is not on the wasm backend`);
-  const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
-  return new Uint8Array(heap.buffer, data.memoryOffset, tf.util.sizeFromShape(t.shape));
+  return t.dtype === 'bool' ? heapBoolView(backend, t) : heapView(backend, t);
 }
 
 /**
