@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import {
   fusedRecurrentSequence,
   initBackend,
+  maxOverTime,
   stockWasmGather,
+  stockWasmKernel,
+  sumOfSquares,
   rationalTanh as tanh,
   useStepKernels,
 } from '@newscell/models';
@@ -52,6 +55,60 @@ function gather(): { stockMs: number; fastMs: number } {
   tf.registerKernel(fast);
   tf.dispose([table, ids]);
   return { stockMs, fastMs };
+}
+
+/** `fn` timed with wasm's stock kernel `name` in place of newscell's, then with newscell's. */
+function stockVsOurs(
+  name: string,
+  reps: number,
+  fn: () => void,
+): { stockMs: number; oursMs: number } {
+  const ours = tf.getKernel(name, 'wasm');
+  const stock = stockWasmKernel(name);
+  if (ours === undefined || stock === undefined) throw new Error(`no swapped wasm ${name}`);
+  const oursMs = time(reps, fn);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel(stock);
+  try {
+    return { stockMs: time(reps, fn), oursMs };
+  } finally {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(ours);
+  }
+}
+
+/**
+ * The other kernels swapped on wasm and the two rewritten ops, each at the shape it has in a
+ * training step: Bidirectional's time reversal of `[64, 48, 64]`, the tape's clone of the
+ * 20,000×64 embedding, max pooling's gradient over `[64, 48, 128]` (tfjs's, through a
+ * broadcasting `equal`, against `maxOverTime`), and the clipping norm's `Σ g²` of the embedding
+ * gradient (`sum(square(g))` against `sumOfSquares`). Milliseconds, medians.
+ */
+function swappedKernels() {
+  const sequence = tf.randomNormal([64, 48, 64]);
+  const table = tf.randomNormal([20_000, 64]);
+  const pooled = tf.randomNormal([64, 48, 128]) as tf.Tensor3D;
+  const dy = tf.randomNormal([64, 128]);
+  const result = {
+    reverse64x48x64: stockVsOurs(tf.Reverse, 10, () => tf.reverse(sequence, 1).dispose()),
+    cloneEmbedding: stockVsOurs(tf.Identity, 20, () => tf.clone(table).dispose()),
+    maxPoolGradient64x48x128: {
+      tfjsMs: time(5, () =>
+        tf.dispose(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.max(x, 1), dy)))(pooled)),
+      ),
+      oursMs: time(5, () =>
+        tf.dispose(
+          tf.grad((x: tf.Tensor) => tf.sum(tf.mul(maxOverTime(x as tf.Tensor3D), dy)))(pooled),
+        ),
+      ),
+    },
+    sumOfSquaresEmbedding: {
+      tfjsMs: time(20, () => tf.tidy(() => tf.sum(tf.square(table))).dispose()),
+      oursMs: time(20, () => sumOfSquares(table).dispose()),
+    },
+  };
+  tf.dispose([sequence, table, pooled, dy]);
+  return result;
 }
 
 function tanhNsPerElement(): { tanhOp: number; sigmoidOp: number; javascript: number } {
@@ -151,6 +208,7 @@ async function main(): Promise<void> {
       matMul(512, rows, 64, true),
     ],
     stepLoops: (['rnn', 'lstm', 'gru'] as const).map(stepLoops),
+    swapped: swappedKernels(),
   };
   const outDir = path.join(packageDir, 'bench-results');
   await mkdir(outDir, { recursive: true });
@@ -159,6 +217,7 @@ async function main(): Promise<void> {
   await rename(`${out}.tmp`, out);
   const g = report.gatherEmbedding3072x64;
   const t = report.tanhNsPerElement;
+  const w = report.swapped;
   process.stdout.write(
     `backend ${backend.name} ${backend.version}\n` +
       `GatherV2 3072 rows × 64 of 20000: tfjs-backend-wasm ${g.stockMs.toFixed(2)} ms, newscell ${g.fastMs.toFixed(2)} ms\n` +
@@ -176,7 +235,12 @@ async function main(): Promise<void> {
             `fused ${r.cell} ${r.shape}: forward ${r.javascript.forwardMs.toFixed(1)} ms (JS steps) → ${r.simd.forwardMs.toFixed(1)} ms (SIMD steps); forward + backward ${r.javascript.trainMs.toFixed(1)} → ${r.simd.trainMs.toFixed(1)} ms`,
         )
         .join('\n') +
-      `\nwritten ${path.relative(process.cwd(), out)}\n`,
+      '\n' +
+      `Reverse [64,48,64] axis 1: tfjs-backend-wasm ${w.reverse64x48x64.stockMs.toFixed(2)} ms, newscell ${w.reverse64x48x64.oursMs.toFixed(2)} ms\n` +
+      `clone of the 20000×64 embedding: tfjs-backend-wasm ${w.cloneEmbedding.stockMs.toFixed(2)} ms, newscell ${w.cloneEmbedding.oursMs.toFixed(3)} ms\n` +
+      `max pooling gradient [64,48,128]: tfjs ${w.maxPoolGradient64x48x128.tfjsMs.toFixed(2)} ms, maxOverTime ${w.maxPoolGradient64x48x128.oursMs.toFixed(2)} ms\n` +
+      `Σ g² of 20000×64: sum(square(g)) ${w.sumOfSquaresEmbedding.tfjsMs.toFixed(2)} ms, sumOfSquares ${w.sumOfSquaresEmbedding.oursMs.toFixed(2)} ms\n` +
+      `written ${path.relative(process.cwd(), out)}\n`,
   );
 }
 

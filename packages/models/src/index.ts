@@ -58,7 +58,7 @@ export {
 export { useStepKernels } from './fused/heap-state.js';
 export { type GateActivation, tanh as rationalTanh } from './fused/sequence-layout.js';
 export { FusedAdamOptimizer } from './fused-adam.js';
-export { MaskedGlobalPooling1D } from './masked-global-pooling.js';
+export { MaskedGlobalPooling1D, maxOverTime } from './masked-global-pooling.js';
 export {
   type LoadClassifierOptions,
   type LoadedClassifier,
@@ -99,3 +99,5 @@ export {
 } from './training-options.js';
 /** tfjs-backend-wasm's own `GatherV2`, kept from before newscell's replaced it (`npm run bench:kernels`). */
 export { stockWasmGather } from './wasm-kernels/gather.js';
+export { sumOfSquares } from './wasm-kernels/sum-of-squares.js';
+export { stockWasmKernel } from './wasm-kernels/swap.js';

@@ -7,8 +7,9 @@ export type MaskedPoolingMode = 'mean' | 'max';
 /**
  * `max(x, 1)` over the time axis of `[batch, time, features]`, with tfjs's own gradient (`dy` to
  * every position equal to its maximum, ties included) computed in one pass over plain arrays.
- * tfjs builds that gradient from a broadcasting `equal(x, max)`, which on wasm took ~39 ms of a
- * ~115 ms training batch of the default model (`tf.profile`: its C++ broadcast is generic).
+ * tfjs builds that gradient from a broadcasting `equal(x, max)`, whose generic C++ broadcast on
+ * wasm took longer than the rest of a default-model training batch (`npm run bench:kernels`
+ * times both at that shape).
  */
 export const maxOverTime = tf.customGrad((x, save) => {
   const input = x as Tensor3D;

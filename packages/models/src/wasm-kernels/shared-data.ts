@@ -9,7 +9,7 @@ import { swapWasmKernel } from './swap.js';
  * data with its reference count raised — tensors are immutable, so sharing is safe. A training
  * step clones the 20,000×64 embedding table (the tape keeps the gather's input) and transposes
  * its gradient with an identity permutation (tfjs's gather gradient), each a 5 MB copy per batch
- * (`tf.profile`: ~1.4 ms of a ~28 ms RNN step). Everything else goes to the stock kernels.
+ * (`npm run bench:kernels` times one clone). Everything else goes to the stock kernels.
  */
 function shared(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
   backend.incRef(x.dataId);

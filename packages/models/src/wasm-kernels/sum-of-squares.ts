@@ -19,7 +19,7 @@ import { heapMemory, heapOffset, heapView, type WasmMemory, wasmBackend } from '
 /**
  * `Σ x²` of a float32 tensor: the global-norm gradient clipping's one pass over every gradient
  * per training step. tfjs's `sum(square(g))` is two passes and a temporary the size of the
- * gradient (for the 20,000×64 embedding ~1.4 ms a step on wasm, `tf.profile`); on wasm this is
+ * gradient (`npm run bench:kernels` times both on the 20,000×64 embedding); on wasm this is
  * one WebAssembly SIMD loop over the tensor in the heap, eight float32 partial sums per chunk of
  * `CHUNK` values and the chunks added in float64 (within ~1e-6 of the exact sum on 1.28 M
  * values, where tfjs's float32 `sum` was 7.5e-4 off). Elsewhere, tfjs's ops.
