@@ -1,35 +1,29 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, ReverseAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import type { ReverseAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
 import { heapBoolView, heapView } from './heap.js';
-import { swapWasmKernel } from './swap.js';
+import { swapWasmKernel, type WasmKernelArgs } from './swap.js';
 
 /**
  * `Reverse` on wasm as copies of contiguous runs inside the heap. tfjs-backend-wasm 4.22's C++
  * kernel is ten times slower at reversing the time axis of a `[64, 48, 64]` sequence (`npm run
  * bench:kernels` times both), which `Bidirectional` does to its backward layer's output on every
- * forward pass and again in the gradient: it was a third of the default model's inference batch. float32, int32 and bool (the stock
- * kernel wrote 4-byte values into bool's 1-byte storage, past the output's end); anything else
- * goes to the stock kernel.
+ * forward pass and again in the gradient: it was a third of the default model's inference batch.
+ * float32, int32 and bool (the stock kernel wrote 4-byte values into bool's 1-byte storage, past
+ * the output's end); anything else goes to the stock kernel.
  */
-function fastReverse(stock: KernelConfig): KernelConfig {
-  const fallback = stock.kernelFunc as (args: unknown) => TensorInfo;
-  const kernelFunc = (args: {
-    inputs: { x: TensorInfo };
-    backend: BackendWasm;
-    attrs: ReverseAttrs;
-  }): TensorInfo => {
-    const { backend } = args;
-    const { x } = args.inputs;
-    if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') return fallback(args);
-    const axes = tf.util.parseAxisParam(args.attrs.dims, x.shape);
-    const out = backend.makeOutput([...x.shape], x.dtype);
-    if (tf.util.sizeFromShape(x.shape) === 0) return out;
-    // Views only after makeOutput: its malloc may grow the heap.
-    reverseInto(view(backend, x), view(backend, out), x.shape, axes);
-    return out;
-  };
-  return { ...stock, kernelFunc: kernelFunc as unknown as KernelFunc };
+function fastReverse({
+  inputs: { x },
+  backend,
+  attrs,
+}: WasmKernelArgs<{ x: TensorInfo }, ReverseAttrs>): TensorInfo | null {
+  if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') return null;
+  const axes = tf.util.parseAxisParam(attrs.dims, x.shape);
+  const out = backend.makeOutput([...x.shape], x.dtype);
+  if (tf.util.sizeFromShape(x.shape) === 0) return out;
+  // Views only after makeOutput: its malloc may grow the heap.
+  reverseInto(view(backend, x), view(backend, out), x.shape, axes);
+  return out;
 }
 
 /** The tensor's storage in the heap (bool: one byte per value). */

@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelConfig, KernelFunc, TensorInfo, TransposeAttrs } from '@tensorflow/tfjs-core';
+import type { TensorInfo, TransposeAttrs } from '@tensorflow/tfjs-core';
 import { tf } from '../tfjs.js';
-import { swapWasmKernel } from './swap.js';
+import { swapWasmKernel, type WasmKernelArgs } from './swap.js';
 
 /**
  * `Identity` and no-op `Transpose` on wasm without a copy. tfjs-backend-wasm 4.22 copies the
@@ -16,13 +16,8 @@ function shared(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInf
   return { dataId: x.dataId, shape, dtype: x.dtype };
 }
 
-function sharedIdentity(stock: KernelConfig): KernelConfig {
-  const fallback = stock.kernelFunc as (args: unknown) => TensorInfo;
-  const kernelFunc = (args: { inputs: { x: TensorInfo }; backend: BackendWasm }): TensorInfo => {
-    const { x } = args.inputs;
-    return x.dtype === 'string' ? fallback(args) : shared(args.backend, x, [...x.shape]);
-  };
-  return { ...stock, kernelFunc: kernelFunc as unknown as KernelFunc };
+function sharedIdentity({ inputs: { x }, backend }: WasmKernelArgs<{ x: TensorInfo }>) {
+  return x.dtype === 'string' ? null : shared(backend, x, [...x.shape]);
 }
 
 /** True when `perm` only moves axes of size 1: the values keep their order in memory. */
@@ -31,23 +26,17 @@ export function keepsMemoryOrder(shape: readonly number[], perm: readonly number
   return moved.every((axis, i) => i === 0 || axis > (moved[i - 1] as number));
 }
 
-function sharedTranspose(stock: KernelConfig): KernelConfig {
-  const fallback = stock.kernelFunc as (args: unknown) => TensorInfo;
-  const kernelFunc = (args: {
-    inputs: { x: TensorInfo };
-    backend: BackendWasm;
-    attrs: TransposeAttrs;
-  }): TensorInfo => {
-    const { x } = args.inputs;
-    const { perm } = args.attrs;
-    if (x.dtype === 'string' || !keepsMemoryOrder(x.shape, perm)) return fallback(args);
-    return shared(
-      args.backend,
-      x,
-      perm.map((axis) => x.shape[axis] as number),
-    );
-  };
-  return { ...stock, kernelFunc: kernelFunc as unknown as KernelFunc };
+function sharedTranspose({
+  inputs: { x },
+  backend,
+  attrs: { perm },
+}: WasmKernelArgs<{ x: TensorInfo }, TransposeAttrs>) {
+  if (x.dtype === 'string' || !keepsMemoryOrder(x.shape, perm)) return null;
+  return shared(
+    backend,
+    x,
+    perm.map((axis) => x.shape[axis] as number),
+  );
 }
 
 export function registerSharedDataKernels(): void {
