@@ -85,14 +85,6 @@ export function writeSequenceStep(
   }
 }
 
-/**
- * Whether a cell's saved state is plain arrays (the JavaScript path) rather than the heap
- * tensors of the SIMD kernels' path.
- */
-export function savedAsArrays<Arrays, Heap>(saved: Arrays | Heap): saved is Arrays {
-  return Object.values(saved as object).some((v) => v instanceof Float32Array);
-}
-
 /** The input projection rows of the JavaScript path (only the heap path takes the table). */
 export function inputRows(args: CellForwardArgs): NonNullable<CellForwardArgs['xw']> {
   if (args.xw === null) throw new Error('fused layer: the table input needs the step kernels');

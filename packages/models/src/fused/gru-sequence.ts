@@ -4,12 +4,11 @@ import {
   type CellForwardArgs,
   type CellSequence,
   inputRows,
-  savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
-import { type GruHeapSaved, gruBackwardOnHeap, gruForwardOnHeap } from './gru-heap.js';
-import { heapCells } from './heap-state.js';
+import { gruBackwardOnHeap, gruForwardOnHeap } from './gru-heap.js';
+import { withHeapPath } from './heap-state.js';
 import {
   gateRow,
   gateSlope,
@@ -31,21 +30,16 @@ interface GruArraysSaved {
   gates: Float32Array;
 }
 
-/** Plain arrays, or heap tensors when the SIMD kernels ran the forward pass (gru-heap.ts). */
-type GruSaved = GruArraysSaved | GruHeapSaved;
-
 /**
  * tfjs-layers' GRU: `reset_after = false`, so the reset gate scales the state before the
  * recurrent product of the candidate, `h̃ = tanh(x·W_h + (r ⊙ h)·U_h + b_h)`, and
  * `h' = z ⊙ h + (1 − z) ⊙ h̃`. Columns z, r, h̃ in that order. The per-step work is in the
  * functions below (see lstm-sequence.ts for why).
  */
-export const gruSequence: CellSequence<GruSaved> = {
+const gruLoops: CellSequence<GruArraysSaved> = {
   gates: 3,
 
   forward(args: CellForwardArgs) {
-    const heap = heapCells(args.layout);
-    if (heap !== null) return gruForwardOnHeap(args, heap);
     const projected = inputRows(args);
     const { layout, recurrent, activation, save, sequence } = args;
     const { batch, time, units } = layout;
@@ -84,13 +78,8 @@ export const gruSequence: CellSequence<GruSaved> = {
     return { last: h, saved };
   },
 
-  backward(args: CellBackwardArgs<GruSaved>) {
+  backward(args: CellBackwardArgs<GruArraysSaved>) {
     const { layout, saved, recurrentT, activation, dLast, dSequence } = args;
-    if (!savedAsArrays<GruArraysSaved, GruHeapSaved>(saved)) {
-      const heap = heapCells(layout);
-      if (heap === null) throw new Error('gru: saved on the heap, but no heap kernels now');
-      return gruBackwardOnHeap({ ...args, saved }, heap);
-    }
     const { batch, time, units } = layout;
     const width = 3 * units;
     const [uZrT, uHT] = recurrentT;
@@ -121,6 +110,12 @@ export const gruSequence: CellSequence<GruSaved> = {
     };
   },
 };
+
+/** On wasm (widths a multiple of 4) the SIMD step kernels run the steps: gru-heap.ts. */
+export const gruSequence = withHeapPath(gruLoops, {
+  forward: gruForwardOnHeap,
+  backward: gruBackwardOnHeap,
+});
 
 /** z and r of the running texts, and `r ⊙ h` (row k) for the candidate's recurrent product. */
 function gruGates(

@@ -13,6 +13,8 @@ import {
   addSequenceGradient,
   type CellBackwardArgs,
   type CellForwardArgs,
+  type CellGradients,
+  type CellSequence,
   writeSequenceStep,
 } from './cell-sequence.js';
 import { nextStep, type SequenceLayout, type StepRows, stepRows } from './sequence-layout.js';
@@ -36,6 +38,39 @@ let stepKernelsOn = true;
  */
 export function useStepKernels(on: boolean): void {
   stepKernelsOn = on;
+}
+
+/**
+ * A cell whose JavaScript step loops (`loops`) give way to its heap path (the SIMD step kernels)
+ * wherever `heapCells` has kernels; backward follows whichever path saved the activations.
+ */
+export function withHeapPath<Arrays extends object, Heap extends object>(
+  loops: CellSequence<Arrays>,
+  heap: {
+    forward(args: CellForwardArgs, cells: HeapCells): { last: Float32Array; saved: Heap | null };
+    backward(args: CellBackwardArgs<Heap>, cells: HeapCells): CellGradients;
+  },
+): CellSequence<Arrays | Heap> {
+  return {
+    gates: loops.gates,
+    forward(args) {
+      const cells = heapCells(args.layout);
+      return cells === null ? loops.forward(args) : heap.forward(args, cells);
+    },
+    backward(args) {
+      const { saved } = args;
+      if (savedAsArrays<Arrays, Heap>(saved)) return loops.backward({ ...args, saved });
+      const cells = heapCells(args.layout);
+      if (cells === null)
+        throw new Error('fused layer: saved on the heap, but no step kernels now');
+      return heap.backward({ ...args, saved }, cells);
+    },
+  };
+}
+
+/** Whether a cell's saved state is plain arrays (the loops) rather than heap tensors. */
+function savedAsArrays<Arrays, Heap>(saved: Arrays | Heap): saved is Arrays {
+  return Object.values(saved as object).some((v) => v instanceof Float32Array);
 }
 
 /** The kernels for this layout on the active backend, or null (not wasm, no SIMD, width, off). */

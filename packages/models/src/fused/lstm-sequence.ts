@@ -4,12 +4,11 @@ import {
   type CellForwardArgs,
   type CellSequence,
   inputRows,
-  savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
-import { heapCells } from './heap-state.js';
-import { type LstmHeapSaved, lstmBackwardOnHeap, lstmForwardOnHeap } from './lstm-heap.js';
+import { withHeapPath } from './heap-state.js';
+import { lstmBackwardOnHeap, lstmForwardOnHeap } from './lstm-heap.js';
 import {
   gateRow,
   gateSlope,
@@ -33,9 +32,6 @@ interface LstmArraysSaved {
   gates: Float32Array;
 }
 
-/** Plain arrays, or heap tensors when the SIMD kernels ran the forward pass (lstm-heap.ts). */
-type LstmSaved = LstmArraysSaved | LstmHeapSaved;
-
 /**
  * tfjs-layers' LSTM (implementation 2): gates i, f, c̃, o in that column order.
  *
@@ -44,12 +40,10 @@ type LstmSaved = LstmArraysSaved | LstmHeapSaved;
  * never-run line after it, every call (seen with `node --trace-deopt`), so most steps ran
  * unoptimised.
  */
-export const lstmSequence: CellSequence<LstmSaved> = {
+const lstmLoops: CellSequence<LstmArraysSaved> = {
   gates: 4,
 
   forward(args: CellForwardArgs) {
-    const heap = heapCells(args.layout);
-    if (heap !== null) return lstmForwardOnHeap(args, heap);
     const projected = inputRows(args);
     const { layout, recurrent, activation, save, sequence } = args;
     const { batch, time, units } = layout;
@@ -93,13 +87,8 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     return { last: h, saved };
   },
 
-  backward(args: CellBackwardArgs<LstmSaved>) {
+  backward(args: CellBackwardArgs<LstmArraysSaved>) {
     const { layout, saved, recurrentT, activation, dLast, dSequence } = args;
-    if (!savedAsArrays<LstmArraysSaved, LstmHeapSaved>(saved)) {
-      const heap = heapCells(layout);
-      if (heap === null) throw new Error('lstm: saved on the heap, but no heap kernels now');
-      return lstmBackwardOnHeap({ ...args, saved }, heap);
-    }
     const { batch, time, units } = layout;
     const width = 4 * units;
     const [uT] = recurrentT;
@@ -120,6 +109,12 @@ export const lstmSequence: CellSequence<LstmSaved> = {
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: width }] };
   },
 };
+
+/** On wasm (widths a multiple of 4) the SIMD step kernels run the steps: lstm-heap.ts. */
+export const lstmSequence = withHeapPath(lstmLoops, {
+  forward: lstmForwardOnHeap,
+  backward: lstmBackwardOnHeap,
+});
 
 /** Gate activations of the running texts, and twice c̃'s pre-activation into `gIn` (row k). */
 function lstmGates(

@@ -4,12 +4,11 @@ import {
   type CellForwardArgs,
   type CellSequence,
   inputRows,
-  savedAsArrays,
   writeSequenceStep,
 } from './cell-sequence.js';
 import { takeFloats } from './float-pool.js';
-import { heapCells } from './heap-state.js';
-import { type RnnHeapSaved, rnnBackwardOnHeap, rnnForwardOnHeap } from './rnn-heap.js';
+import { withHeapPath } from './heap-state.js';
+import { rnnBackwardOnHeap, rnnForwardOnHeap } from './rnn-heap.js';
 import {
   gatherRows,
   nextStep,
@@ -26,19 +25,14 @@ interface RnnArraysSaved {
   hNext: Float32Array;
 }
 
-/** Plain arrays, or heap tensors when the SIMD kernels ran the forward pass (rnn-heap.ts). */
-type RnnSaved = RnnArraysSaved | RnnHeapSaved;
-
 /**
  * tfjs-layers' SimpleRNN with its default tanh: `h' = tanh(x·W + h·U + b)`. The per-step work
  * is in the functions below (see lstm-sequence.ts for why).
  */
-export const rnnSequence: CellSequence<RnnSaved> = {
+const rnnLoops: CellSequence<RnnArraysSaved> = {
   gates: 1,
 
   forward(args: CellForwardArgs) {
-    const heap = heapCells(args.layout);
-    if (heap !== null) return rnnForwardOnHeap(args, heap);
     const projected = inputRows(args);
     const { layout, recurrent, save, sequence } = args;
     const { batch, time, units } = layout;
@@ -67,13 +61,8 @@ export const rnnSequence: CellSequence<RnnSaved> = {
     return { last: h, saved };
   },
 
-  backward(args: CellBackwardArgs<RnnSaved>) {
+  backward(args: CellBackwardArgs<RnnArraysSaved>) {
     const { layout, saved, recurrentT, dLast, dSequence } = args;
-    if (!savedAsArrays<RnnArraysSaved, RnnHeapSaved>(saved)) {
-      const heap = heapCells(layout);
-      if (heap === null) throw new Error('rnn: saved on the heap, but no heap kernels now');
-      return rnnBackwardOnHeap({ ...args, saved }, heap);
-    }
     const { batch, time, units } = layout;
     const [uT] = recurrentT;
     if (uT === undefined) throw new Error('rnn needs one recurrent product');
@@ -90,6 +79,12 @@ export const rnnSequence: CellSequence<RnnSaved> = {
     return { dPre, recurrentFactors: [{ left: saved.hPrev, from: 0, to: units }] };
   },
 };
+
+/** On wasm (widths a multiple of 4) the SIMD step kernels run the steps: rnn-heap.ts. */
+export const rnnSequence = withHeapPath(rnnLoops, {
+  forward: rnnForwardOnHeap,
+  backward: rnnBackwardOnHeap,
+});
 
 /** Twice the pre-activation of the running texts (row k): tanh(x) = 2·σ(2x) − 1. */
 function rnnInput(step: StepRows, xw: Float32Array, rec: Float32Array, target: Float32Array): void {
