@@ -39,6 +39,11 @@ export {
   resolveClassifierConfig,
 } from './classifier-config.js';
 export {
+  CELL_GATES,
+  type ClassifierParameterCounts,
+  countClassifierParameters,
+} from './classifier-size.js';
+export {
   type EvaluateOptions,
   evaluateClassifier,
   type InferenceTiming,
