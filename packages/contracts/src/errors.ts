@@ -33,8 +33,10 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'LIMIT_EXCEEDED',
   'NOT_FOUND',
+  'UNSUPPORTED_MEDIA_TYPE',
   // infrastructure
   'REDIS_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

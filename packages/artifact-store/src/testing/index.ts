@@ -1,0 +1,1 @@
+export { S3RVER_CREDENTIALS, type S3TestServer, startS3TestServer } from './s3-test-server.js';
