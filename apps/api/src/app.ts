@@ -88,6 +88,6 @@ export async function buildApp(
   });
   await app.register(modelRoutes, { limits: config.limits });
   await app.register(dashboardRoutes, { dir: config.dashboardDir });
-  await app.register(bullBoard);
+  await app.register(bullBoard, { write: config.bullBoardWrite });
   return app;
 }

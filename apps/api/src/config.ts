@@ -28,6 +28,11 @@ export const ApiEnvSchema = Type.Object({
   NEWSCELL_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   NEWSCELL_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   NEWSCELL_SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  NEWSCELL_SSE_MAX_STREAMS: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+  NEWSCELL_SSE_MAX_STREAMS_PER_KEY: Type.Integer({ minimum: 1, maximum: 100_000, default: 64 }),
+  NEWSCELL_BULL_BOARD_WRITE: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+  }),
   NEWSCELL_MODEL_CACHE_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 4 }),
   NEWSCELL_BATCH_WINDOW_MS: Type.Number({ minimum: 0, maximum: 1000, default: 5 }),
   NEWSCELL_REGISTRY_RECHECK_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
@@ -65,6 +70,15 @@ export interface ApiConfig {
   };
   rateLimit: { max: number; windowMs: number };
   sseHeartbeatMs: number;
+  /** Open Server-Sent Event streams allowed (429 beyond). */
+  sseLimits: {
+    /** In this process, all callers together. */
+    maxStreams: number;
+    /** Per API key (per client address without keys). */
+    maxStreamsPerKey: number;
+  };
+  /** Whether bull-board may change the queue (add, retry, clean, remove…); read-only when false. */
+  bullBoardWrite: boolean;
   serving: {
     /** Models kept loaded (least recently used unloaded beyond). */
     cacheModels: number;
@@ -115,6 +129,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     },
     rateLimit: { max: e.NEWSCELL_RATE_LIMIT_MAX, windowMs: e.NEWSCELL_RATE_LIMIT_WINDOW_MS },
     sseHeartbeatMs: e.NEWSCELL_SSE_HEARTBEAT_MS,
+    sseLimits: {
+      maxStreams: e.NEWSCELL_SSE_MAX_STREAMS,
+      maxStreamsPerKey: e.NEWSCELL_SSE_MAX_STREAMS_PER_KEY,
+    },
+    bullBoardWrite: e.NEWSCELL_BULL_BOARD_WRITE === 'true',
     serving: {
       cacheModels: e.NEWSCELL_MODEL_CACHE_SIZE,
       batchWindowMs: e.NEWSCELL_BATCH_WINDOW_MS,

@@ -15,6 +15,8 @@ describe('loadApiConfig', () => {
       corsOrigins: [],
       rateLimit: { max: 600, windowMs: 60_000 },
       sseHeartbeatMs: 15_000,
+      sseLimits: { maxStreams: 1000, maxStreamsPerKey: 64 },
+      bullBoardWrite: false,
       serving: { cacheModels: 4, batchWindowMs: 5, batchMaxTexts: 64, registryRecheckMs: 1000 },
     });
     expect(loadApiConfig({}).dashboardDir).toMatch(/apps\/dashboard\/dist$/);
@@ -36,6 +38,9 @@ describe('loadApiConfig', () => {
       ['NEWSCELL_BATCH_WINDOW_MS', '-1'],
       ['NEWSCELL_BATCH_MAX_TEXTS', 'many'],
       ['NEWSCELL_REGISTRY_RECHECK_MS', '1.5'],
+      ['NEWSCELL_SSE_MAX_STREAMS', '0'],
+      ['NEWSCELL_SSE_MAX_STREAMS_PER_KEY', 'lots'],
+      ['NEWSCELL_BULL_BOARD_WRITE', 'yes'],
     ] as const) {
       expect(() => loadApiConfig({ [variable]: value }), variable).toThrow(
         new RegExp(`environment /${variable}: `),
@@ -44,6 +49,17 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ NEWSCELL_QUEUE_PREFIX: 'a b' })).toThrow(
       /environment \/NEWSCELL_QUEUE_PREFIX/,
     );
+  });
+
+  it('reads the SSE limits and the bull-board write switch', () => {
+    const config = loadApiConfig({
+      NEWSCELL_SSE_MAX_STREAMS: '10',
+      NEWSCELL_SSE_MAX_STREAMS_PER_KEY: '2',
+      NEWSCELL_BULL_BOARD_WRITE: 'true',
+    });
+    expect(config.sseLimits).toEqual({ maxStreams: 10, maxStreamsPerKey: 2 });
+    expect(config.bullBoardWrite).toBe(true);
+    expect(loadApiConfig({ NEWSCELL_BULL_BOARD_WRITE: 'false' }).bullBoardWrite).toBe(false);
   });
 
   it('splits key and origin lists on commas, trimming blanks', () => {

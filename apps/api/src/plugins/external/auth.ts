@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { NewscellError } from '@newscell/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isLoopback } from '../../config.js';
 import { STATUS_BY_CODE } from '../../error-handler.js';
 
 /** Who may call a route: anyone, holders of a read or admin key, or admin keys only. */
@@ -48,9 +49,25 @@ export function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 /**
+ * The host name of a `Host` header without its port (`[::1]:3000` → `::1`, `localhost:3000` →
+ * `localhost`), lower-cased; undefined when the header is missing or malformed.
+ */
+export function hostName(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::\d{1,5})?$/.exec(header.trim());
+  const name = match?.[1] ?? match?.[2];
+  return name?.toLowerCase().replace(/\.$/, '');
+}
+
+/**
  * API keys with two roles. Keys are compared as SHA-256 digests with `timingSafeEqual`, against
  * every configured key, so neither a key's length nor its position shows in the timing. With no
- * keys configured every route is open (config.ts then insists on a loopback address).
+ * keys configured every route is open (config.ts then insists on a loopback address), and a
+ * request must name a loopback host (`localhost`, `127.x.x.x`, `[::1]`, any port) in `Host`:
+ * otherwise a web page the user opens could reach the API through DNS rebinding (its own name
+ * resolving to 127.0.0.1), and the browser would send its requests with `Host: evil.example`.
+ * With keys the Host is not checked: a rebinding page cannot know a key, and proxies in front of
+ * a keyed API may forward any name.
  */
 async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   const keys = [
@@ -70,8 +87,18 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
 
   app.decorateRequest('principal', null);
   // Identify early (rate limits count per key), decide late (after the rate limit counted).
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (open) {
+      const name = hostName(request.headers.host);
+      if (name === undefined || !isLoopback(name)) {
+        return reject(
+          reply,
+          new NewscellError(
+            'FORBIDDEN',
+            `Host ${JSON.stringify(request.headers.host ?? '')} is not a loopback name: with no API keys configured the API answers only requests addressed to localhost, 127.x.x.x or [::1] (DNS rebinding guard). Set NEWSCELL_ADMIN_KEYS/NEWSCELL_READ_KEYS to serve other names.`,
+          ),
+        );
+      }
       request.principal = { role: 'admin', keyId: 'open' };
       return;
     }
