@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { DestinationStream } from 'pino';
 import type { ApiConfig } from './config.js';
 import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { loggerOptions } from './logger.js';
 import metrics from './plugins/app/metrics.js';
 import modelServing from './plugins/app/model-serving.js';
@@ -49,6 +50,7 @@ export async function buildApp(
   });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandler(app, { bodyLimitBytes: config.limits.bodyBytes });
+  registerJsonBodyParser(app, { maxDepth: config.limits.jsonDepth });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

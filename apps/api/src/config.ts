@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUEUE_PREFIX, NewscellError, parseEnvironment } from '@newscell/contracts';
 import Type, { type Static } from 'typebox';
+import { DEFAULT_MAX_JSON_DEPTH } from './json-body.js';
 
 /** The API's settings, read from the environment once at start-up. */
 export const ApiEnvSchema = Type.Object({
@@ -25,6 +26,11 @@ export const ApiEnvSchema = Type.Object({
   NEWSCELL_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   NEWSCELL_MAX_TEXTS: Type.Integer({ minimum: 1, default: 256 }),
   NEWSCELL_MAX_TEXT_CHARS: Type.Integer({ minimum: 1, default: 10_000 }),
+  NEWSCELL_MAX_JSON_DEPTH: Type.Integer({
+    minimum: 8,
+    maximum: 1000,
+    default: DEFAULT_MAX_JSON_DEPTH,
+  }),
   NEWSCELL_RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   NEWSCELL_RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   NEWSCELL_SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
@@ -67,6 +73,8 @@ export interface ApiConfig {
     textsPerRequest: number;
     /** Characters in one text of a predict request. */
     charsPerText: number;
+    /** Nesting of arrays and objects in a JSON body (400 beyond). */
+    jsonDepth: number;
   };
   rateLimit: { max: number; windowMs: number };
   sseHeartbeatMs: number;
@@ -126,6 +134,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       bodyBytes: e.NEWSCELL_BODY_LIMIT_BYTES,
       textsPerRequest: e.NEWSCELL_MAX_TEXTS,
       charsPerText: e.NEWSCELL_MAX_TEXT_CHARS,
+      jsonDepth: e.NEWSCELL_MAX_JSON_DEPTH,
     },
     rateLimit: { max: e.NEWSCELL_RATE_LIMIT_MAX, windowMs: e.NEWSCELL_RATE_LIMIT_WINDOW_MS },
     sseHeartbeatMs: e.NEWSCELL_SSE_HEARTBEAT_MS,
