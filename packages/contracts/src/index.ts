@@ -6,6 +6,7 @@ export { AG_NEWS_CLASS_COUNT, AG_NEWS_LABELS, type AgNewsLabel } from './labels.
 export * from './model-view.js';
 export * from './prediction.js';
 export * from './queue.js';
+export * from './training-budget.js';
 export * from './training-job.js';
 export * from './training-job-view.js';
 export {

@@ -19,3 +19,10 @@ export {
   type StageTimings,
   type TrainingRun,
 } from './run-training.js';
+export { checkComparisonBudget, checkTrainingBudget } from './training-budget.js';
+export {
+  AG_NEWS_BOUNDS,
+  estimateTrainingCost,
+  type TrainingCostEstimate,
+  type TrainingDataSize,
+} from './training-cost.js';

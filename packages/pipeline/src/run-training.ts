@@ -5,6 +5,8 @@ import {
   type EpochRecord,
   isNewscellError,
   NewscellError,
+  TRAINING_BUDGET_DEFAULTS,
+  type TrainingBudget,
   type TrainingPhase,
   type TrainingResult,
 } from '@newscell/contracts';
@@ -33,6 +35,8 @@ import { loadCorpusStage } from './corpus-stage.js';
 import { buildEmbeddingsStage } from './embeddings-stage.js';
 import type { CacheOutcome, PipelineCache } from './pipeline-cache.js';
 import { type ResolvedTrainingSpec, resolveTrainingSpec } from './resolve-training-spec.js';
+import { checkTrainingBudget } from './training-budget.js';
+import { AG_NEWS_BOUNDS, estimateTrainingCost } from './training-cost.js';
 import { buildVocabularyStage } from './vocabulary-stage.js';
 
 export interface RunTrainingContext {
@@ -67,6 +71,12 @@ export interface RunTrainingContext {
   metricsExtra?: Record<string, unknown>;
   /** Replace an existing model directory of the same id. @defaultValue false */
   overwrite?: boolean;
+  /**
+   * Largest run accepted: checked on the spec before any data is read, and again with the real
+   * row counts and vocabulary before the model is built (`LIMIT_EXCEEDED`).
+   * @defaultValue `TRAINING_BUDGET_DEFAULTS`
+   */
+  budget?: TrainingBudget;
 }
 
 /** Seconds spent in each stage of one run (a cache hit makes a stage near 0). */
@@ -112,6 +122,8 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
   const throttle = ctx.progressThrottleMs ?? 250;
   // Fail on a bad combination (e.g. bow with last-state pooling) before any data is read.
   resolveClassifierConfig({ ...resolved.model, vocabSize: 2, maxLength: 1 });
+  const budget = ctx.budget ?? TRAINING_BUDGET_DEFAULTS;
+  checkTrainingBudget(estimateTrainingCost(resolved), budget);
   const trainingOptions = resolveTrainingOptions({
     ...resolved.training,
     progressThrottleMs: throttle,
@@ -147,6 +159,16 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
   timings.vocabulary = vocabularyStage.outcome.seconds;
   await log(
     `vocabulary: ${vocabulary.size} tokens (hash ${vocabulary.hash.slice(0, 12)}); ${cacheNote(vocabularyStage.outcome, ctx.cache)}`,
+  );
+
+  checkTrainingBudget(
+    estimateTrainingCost(resolved, {
+      trainRows: counts.train + counts.validation,
+      testRows: counts.test,
+      vocabularySize: vocabulary.size,
+      meanTokensPerText: AG_NEWS_BOUNDS.meanTokensPerText,
+    }),
+    budget,
   );
 
   await phase('embeddings');

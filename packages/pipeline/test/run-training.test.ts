@@ -156,4 +156,37 @@ describe('runTraining on a tiny AG News folder', () => {
       ),
     ).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
   });
+
+  it('refuses a job over the budget before reading any data (LIMIT_EXCEEDED)', async () => {
+    const phases: string[] = [];
+    const hostile = {
+      model: { cell: 'lstm', layers: 4, hiddenUnits: 1024, embeddingDim: 1024 },
+      tokenizer: { maxLength: 2048, maxVocabulary: 1_000_000 },
+      training: { batchSize: 4096, epochs: 200 },
+    };
+    await expect(
+      runTraining(hostile, { modelsDir, agNewsDir, onPhase: (p) => void phases.push(p) }),
+    ).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: expect.stringContaining('NEWSCELL_MAX_JOB_MEMORY_MB'),
+    });
+    expect(phases).toEqual([]);
+  });
+
+  it('uses the budget it is given (the worker passes the validated environment)', async () => {
+    const phases: string[] = [];
+    const tight = { maxJobMemoryMb: 1e6, maxJobGflop: 1, maxComparisonGflop: 1e9 };
+    await expect(
+      runTraining(tiny(), {
+        modelsDir,
+        agNewsDir,
+        budget: tight,
+        onPhase: (p) => void phases.push(p),
+      }),
+    ).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: expect.stringContaining('exceeds the limit 1 GFLOP (NEWSCELL_MAX_JOB_GFLOP)'),
+    });
+    expect(phases).toEqual([]);
+  });
 });
