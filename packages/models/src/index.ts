@@ -1,3 +1,4 @@
+export { type GateActivation, tanh as rationalTanh } from './activations.js';
 export { writeDirectoryAtomically } from './atomic-directory.js';
 export {
   BACKEND_NAMES,
@@ -61,7 +62,6 @@ export {
   fusedRecurrentSequence,
 } from './fused/fused-recurrent-op.js';
 export { useStepKernels } from './fused/heap-state.js';
-export { type GateActivation, tanh as rationalTanh } from './fused/sequence-layout.js';
 export { FusedAdamOptimizer } from './fused-adam.js';
 export { MaskedGlobalPooling1D, maxOverTime } from './masked-global-pooling.js';
 export {

@@ -1,5 +1,6 @@
 import type { Tensor2D } from '@tensorflow/tfjs-core';
-import type { GateActivation, SequenceLayout } from './sequence-layout.js';
+import type { GateActivation } from '../activations.js';
+import type { SequenceLayout } from './sequence-layout.js';
 import type { StepMatMul } from './step-matmul.js';
 import type { TensorFloats } from './tensor-floats.js';
 

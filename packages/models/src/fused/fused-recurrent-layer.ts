@@ -1,10 +1,10 @@
 import { NewscellError } from '@newscell/contracts';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
+import type { GateActivation } from '../activations.js';
 import { tf, tfl } from '../tfjs.js';
 import { type FusedCell, fusedRecurrentSequence } from './fused-recurrent-op.js';
 import { projectionFor } from './input-projection.js';
-import type { GateActivation } from './sequence-layout.js';
 
 export interface FusedRecurrentArgs {
   cell: FusedCell;

@@ -1,5 +1,6 @@
 import { NewscellError } from '@newscell/contracts';
 import type { Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import type { GateActivation } from '../activations.js';
 import { tf } from '../tfjs.js';
 import { heapView, uninitializedTensor, wasmBackend } from '../wasm-kernels/heap.js';
 import type { CellSequence } from './cell-sequence.js';
@@ -9,7 +10,7 @@ import { heapCells } from './heap-state.js';
 import type { ProjectionRows } from './input-projection.js';
 import { lstmSequence } from './lstm-sequence.js';
 import { rnnSequence } from './rnn-sequence.js';
-import { type GateActivation, type SequenceLayout, sequenceLayout } from './sequence-layout.js';
+import { type SequenceLayout, sequenceLayout } from './sequence-layout.js';
 import { StepMatMul } from './step-matmul.js';
 import { TensorFloats } from './tensor-floats.js';
 

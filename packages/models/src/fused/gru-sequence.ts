@@ -1,3 +1,4 @@
+import { gateSlope, hardSigmoid, sigmoid } from '../activations.js';
 import {
   addSequenceGradient,
   type CellBackwardArgs,
@@ -11,12 +12,9 @@ import { gruBackwardOnHeap, gruForwardOnHeap } from './gru-heap.js';
 import { withHeapPath } from './heap-state.js';
 import {
   gateRow,
-  gateSlope,
   gatherRows,
-  hardSigmoid,
   nextStep,
   type StepRows,
-  sigmoid,
   stepRows,
   tokenRow,
 } from './sequence-layout.js';

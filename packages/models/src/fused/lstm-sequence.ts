@@ -1,3 +1,4 @@
+import { gateSlope, hardSigmoid, sigmoid } from '../activations.js';
 import {
   addSequenceGradient,
   type CellBackwardArgs,
@@ -11,13 +12,10 @@ import { withHeapPath } from './heap-state.js';
 import { lstmBackwardOnHeap, lstmForwardOnHeap } from './lstm-heap.js';
 import {
   gateRow,
-  gateSlope,
   gatherRows,
-  hardSigmoid,
   nextStep,
   type StepRows,
   scatterStepRows,
-  sigmoid,
   stepRows,
   tokenRow,
 } from './sequence-layout.js';

@@ -1,8 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
+import { sigmoid } from '../activations.js';
 import { tf } from '../tfjs.js';
 import { heapView } from '../wasm-kernels/heap.js';
-import { sigmoid } from './sequence-layout.js';
 
 /**
  * The logistic function over one step's worth of values (`rows × units`) at once; the step loops
@@ -14,7 +14,7 @@ import { sigmoid } from './sequence-layout.js';
  * (`npm run bench:kernels`);
  * the two tanh of an LSTM unit were most of the fused layer's JavaScript time. Input and output
  * stay in the heap: no copies. Elsewhere (cpu, tfjs-node) the values are computed in place with
- * the rational approximation of sequence-layout.ts, with no tf call per step. Both within ~1e-7
+ * the rational approximation of activations.ts, with no tf call per step. Both within ~1e-7
  * of the exact function (tanh through it within ~2.5e-7).
  */
 export class VectorSigmoid {

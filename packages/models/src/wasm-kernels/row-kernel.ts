@@ -21,7 +21,7 @@ import {
   V128,
   v128,
 } from '@newscell/wasm-bytes';
-import { TANH_CLAMP, TANH_DENOMINATOR, TANH_NUMERATOR } from '../fused/sequence-layout.js';
+import { TANH_CLAMP, TANH_DENOMINATOR, TANH_NUMERATOR } from '../activations.js';
 
 export interface RowMatrix {
   /** Bytes from one row to the next. */
@@ -118,7 +118,7 @@ export function rowKernel(
   return fn;
 }
 
-/** tanh of the v128 on the stack, as sequence-layout.ts's rational function (clamped input). */
+/** tanh of the v128 on the stack, as activations.ts's rational function (clamped input). */
 export function tanh(s: Scratch): Code {
   return [
     ...v128.f32x4(TANH_CLAMP),
