@@ -94,7 +94,15 @@ export class ComparisonWorker {
     private readonly connections: Redis[],
   ) {}
 
+  /** Creates and starts the worker, resolving once it is connected. */
   static async start(options: { config: WorkerConfig; logger: Logger }) {
+    const self = ComparisonWorker.create(options);
+    await self.ready(options.logger);
+    return self;
+  }
+
+  /** Creates the worker without waiting for Redis, so `close()` works while Redis is away. */
+  static create(options: { config: WorkerConfig; logger: Logger }) {
     const { config, logger } = options;
     const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     const commands = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -120,9 +128,12 @@ export class ComparisonWorker {
       logger.warn({ comparison: job?.data.id, reason: err.message }, 'comparison failed'),
     );
     worker.on('error', (err) => logger.error({ err: err.message }, 'comparison worker error'));
-    await worker.waitUntilReady();
-    logger.info({ queue: COMPARISON_QUEUE_NAME }, 'comparison worker ready');
     return new ComparisonWorker(worker, training, [connection, commands]);
+  }
+
+  async ready(logger: Logger): Promise<void> {
+    await this.worker.waitUntilReady();
+    logger.info({ queue: COMPARISON_QUEUE_NAME }, 'comparison worker ready');
   }
 
   async close(): Promise<void> {

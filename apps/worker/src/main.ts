@@ -13,19 +13,12 @@ try {
 
 const logger = pino({ level: config.logLevel, base: { service: 'worker', pid: process.pid } });
 
-// Handlers first: a signal during start-up must stop the worker cleanly, not kill it mid-connect.
-let worker: TrainingWorker | undefined;
-let comparisons: ComparisonWorker | undefined;
-let stopRequested = false;
+// Both workers exist (not yet connected) before any signal can arrive, so a stop is the same
+// whatever state start-up is in, including Redis unreachable, when `ready()` never resolves.
+const worker = TrainingWorker.create({ config, logger });
+const comparisons = ComparisonWorker.create({ config, logger });
+
 let signals = 0;
-const stop = (running: TrainingWorker) =>
-  Promise.all([running.close(), comparisons?.close()]).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      logger.error({ err }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     signals += 1;
@@ -34,11 +27,41 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.exit(1);
     }
     logger.info({ signal }, 'stopping');
-    stopRequested = true;
-    if (worker !== undefined) void stop(worker);
+    void stop();
   });
 }
 
-worker = await TrainingWorker.start({ config, logger });
-comparisons = await ComparisonWorker.start({ config, logger });
-if (stopRequested) void stop(worker);
+/**
+ * Hands active jobs back and disconnects, within `shutdownTimeoutMs` in every state: the
+ * training worker bounds its own wait, and this deadline bounds everything else (a BullMQ close
+ * waiting for a Redis that does not answer). A job not handed back is resumed as stalled.
+ */
+async function stop(): Promise<never> {
+  const deadline = new Promise<'timeout'>((r) =>
+    setTimeout(() => r('timeout'), config.shutdownTimeoutMs),
+  );
+  const closed = Promise.all([worker.close(), comparisons.close()]).then(
+    () => 'closed' as const,
+    (err: unknown) => {
+      logger.error({ err }, 'shutdown failed');
+      return 'failed' as const;
+    },
+  );
+  const outcome = await Promise.race([closed, deadline]);
+  if (outcome === 'timeout') {
+    logger.warn(
+      { shutdownTimeoutMs: config.shutdownTimeoutMs },
+      'shutdown timeout reached: forcing close (active jobs are resumed as stalled)',
+    );
+  }
+  process.exit(outcome === 'failed' ? 1 : 0);
+}
+
+try {
+  await Promise.all([worker.ready(), comparisons.ready(logger)]);
+} catch (err) {
+  if (signals === 0) {
+    logger.error({ err }, 'start-up failed');
+    process.exit(1);
+  }
+}

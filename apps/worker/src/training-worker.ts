@@ -46,6 +46,8 @@ export interface TrainingWorkerOptions {
  */
 export class TrainingWorker {
   readonly worker: Worker<TrainingJobData, TrainingResult>;
+  /** The connection handed to BullMQ: BullMQ never closes a connection it was given. */
+  private readonly connection: Redis;
   private readonly subscriber: Redis;
   private readonly commands: Redis;
   private closing: Promise<void> | undefined;
@@ -53,15 +55,29 @@ export class TrainingWorker {
   private constructor(
     private readonly options: TrainingWorkerOptions,
     worker: Worker<TrainingJobData, TrainingResult>,
+    connection: Redis,
     subscriber: Redis,
     commands: Redis,
   ) {
     this.worker = worker;
+    this.connection = connection;
     this.subscriber = subscriber;
     this.commands = commands;
   }
 
+  /** Creates and starts the worker, resolving once it is connected and taking jobs. */
   static async start(options: TrainingWorkerOptions): Promise<TrainingWorker> {
+    const self = TrainingWorker.create(options);
+    await self.ready();
+    return self;
+  }
+
+  /**
+   * Creates the worker and its Redis clients without waiting for Redis: `close()` works from this
+   * moment on, so a stop requested while Redis is unreachable is not stuck behind a connection
+   * that never comes. `ready()` starts taking jobs.
+   */
+  static create(options: TrainingWorkerOptions): TrainingWorker {
     const { config, logger } = options;
     const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -83,19 +99,25 @@ export class TrainingWorker {
         autorun: false,
       },
     );
-    const self = new TrainingWorker(options, worker, subscriber, commands);
+    const self = new TrainingWorker(options, worker, connection, subscriber, commands);
     self.wireEvents();
-    await subscriber.subscribe(cancellationChannel(config.queuePrefix));
-    subscriber.on('message', (_channel, message) => self.onCancelMessage(message));
-    void worker
+    return self;
+  }
+
+  /** Subscribes to cancel requests and starts taking jobs; resolves once connected. */
+  async ready(): Promise<void> {
+    const { config, logger } = this.options;
+    this.subscriber.on('message', (_channel, message) => this.onCancelMessage(message));
+    await this.subscriber.subscribe(cancellationChannel(config.queuePrefix));
+    if (this.closing !== undefined) return;
+    void this.worker
       .run()
       .catch((err: unknown) => logger.error({ err }, 'worker stopped with an error'));
-    await worker.waitUntilReady();
+    await this.worker.waitUntilReady();
     logger.info(
       { queue: TRAINING_QUEUE_NAME, prefix: config.queuePrefix, concurrency: config.concurrency },
       'training worker ready',
     );
-    return self;
   }
 
   private wireEvents(): void {
@@ -109,7 +131,13 @@ export class TrainingWorker {
         .then((found) => {
           if (found === 1 && job.id !== undefined) this.worker.cancelJob(job.id, CANCEL_REASON);
         })
-        .catch(() => {});
+        .catch((err: unknown) =>
+          // The job trains unless a cancel arrives over pub/sub; say so rather than hide it.
+          logger.warn(
+            { jobId: job.id, err: (err as Error).message },
+            'could not check for a cancel requested before the job started',
+          ),
+        );
     });
     this.worker.on('completed', (job: Job<TrainingJobData, TrainingResult>) =>
       logger.info({ jobId: job.id, modelId: job.returnvalue?.modelId }, 'training completed'),
@@ -179,5 +207,6 @@ export class TrainingWorker {
     // Not `quit()`: with Redis away it would wait for a reconnection that may never come.
     this.subscriber.disconnect();
     this.commands.disconnect();
+    this.connection.disconnect();
   }
 }

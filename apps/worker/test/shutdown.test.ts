@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
+import { startWorkerProcess } from './support/worker-process.js';
 
 /**
  * Three epochs of a small LSTM (~340 batches each, ~1.4 s here): long enough to stop in the
@@ -125,6 +127,32 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     expect(await worker.exited, worker.output()).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  it('a worker started while Redis is unreachable exits on SIGTERM within WORKER_SHUTDOWN_TIMEOUT_MS', async () => {
+    const timeoutMs = 2000;
+    // Nothing listens there: every connection of the worker keeps retrying.
+    const worker = startWorkerProcess({
+      REDIS_URL: `redis://127.0.0.1:${await unusedPort()}`,
+      NEWSCELL_QUEUE_PREFIX: t.prefix,
+      MODELS_DIR: join(t.dir, 'models'),
+      CHECKPOINTS_DIR: join(t.dir, 'checkpoints'),
+      WORKER_SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
+    });
+    try {
+      await worker.waitForOutput('redis connection error', 30_000);
+      const sentAt = Date.now();
+      worker.child.kill('SIGTERM');
+      const exit = await Promise.race([
+        worker.exited,
+        new Promise((r) => setTimeout(() => r('still running'), timeoutMs + 15_000)),
+      ]);
+      expect(exit, worker.output()).toEqual({ code: 0, signal: null });
+      expect(Date.now() - sentAt, worker.output()).toBeLessThan(timeoutMs + 3000);
+    } finally {
+      if (worker.child.exitCode === null && worker.child.signalCode === null)
+        worker.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('a hand-back that outlasts WORKER_SHUTDOWN_TIMEOUT_MS is cut short; the job is resumed as stalled', async () => {
     const timeoutMs = 1000;
     const worker = await t.startWorker({
@@ -173,4 +201,17 @@ function childrenOf(pid: number): number[] {
     readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
   );
   return [...new Set(pids.map(Number))];
+}
+
+/** A TCP port nothing listens on (bound once by the OS, then released). */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
