@@ -29,7 +29,8 @@ import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import Value from 'typebox/value';
 import { compareIdsNewestFirst, isFinished, toJobView, viewState } from '../jobs/job-view.js';
-import { redisReady, withRedis } from '../jobs/redis-errors.js';
+import { isQueueKeyName } from '../jobs/queue-key-names.js';
+import { orNotAJob, redisReady, withRedis } from '../jobs/redis-errors.js';
 import type { TestTextCache } from './test-texts.js';
 
 type ComparisonJob = Job<ComparisonJobData, ComparisonSummary>;
@@ -171,7 +172,7 @@ export class ComparisonService {
       }
       return child;
     });
-    const dirs = children.map(({ cell, job }) => {
+    const ids = children.map(({ cell, job }) => {
       if (job.modelId === null) {
         throw new NewscellError(
           'MODEL_NOT_FOUND',
@@ -179,15 +180,20 @@ export class ComparisonService {
           { details: { jobId: job.id, state: job.state } },
         );
       }
-      return join(this.deps.modelsDir, job.modelId);
+      return job.modelId;
     });
-    const [dirA, dirB] = dirs as [string, string];
-    const [predA, predB] = await Promise.all([readPredictions(dirA), readPredictions(dirB)]);
+    // Messages name models by id: the registry's place on this machine is not the client's business.
+    const [idA, idB] = ids as [string, string];
+    const dirA = join(this.deps.modelsDir, idA);
+    const [predA, predB] = await Promise.all([
+      readPredictions(dirA),
+      readPredictions(join(this.deps.modelsDir, idB)),
+    ]);
     if (predA === null || predB === null) {
-      throw new NewscellError(
-        'MODEL_CORRUPT',
-        `${predA === null ? dirA : dirB} has no predictions.json`,
-      );
+      const id = predA === null ? idA : idB;
+      throw new NewscellError('MODEL_CORRUPT', `model ${id} has no predictions.json`, {
+        details: { id, file: 'predictions.json' },
+      });
     }
     const metrics = JSON.parse(await readFile(join(dirA, 'metrics.json'), 'utf8')) as {
       spec?: {
@@ -201,7 +207,9 @@ export class ComparisonService {
     };
     const spec = metrics.spec?.data;
     if (spec === undefined) {
-      throw new NewscellError('MODEL_CORRUPT', `${dirA}/metrics.json has no spec.data`);
+      throw new NewscellError('MODEL_CORRUPT', `model ${idA}: metrics.json has no spec.data`, {
+        details: { id: idA, file: 'metrics.json' },
+      });
     }
     const testSet = await this.deps.testTexts.get(spec);
     const sameItems =
@@ -210,7 +218,7 @@ export class ComparisonService {
     if (!sameItems) {
       throw new NewscellError(
         'MODEL_MISMATCH',
-        `the AG News test set read now (${testSet.labels.length} rows) is not the one ${dirA} was evaluated on (${predA.labels.length} rows): the data folder changed`,
+        `the AG News test set read now (${testSet.labels.length} rows) is not the one model ${idA} was evaluated on (${predA.labels.length} rows): the data folder changed`,
         { details: { expected: predA.labels.length, value: testSet.labels.length } },
       );
     }
@@ -316,8 +324,11 @@ export class ComparisonService {
   }
 
   private async find(id: string): Promise<ComparisonJob> {
-    const job = await this.run(() => this.deps.comparisons.getJob(id));
-    if (job === undefined) {
+    const job = isQueueKeyName(id)
+      ? undefined
+      : await this.run(() => orNotAJob(this.deps.comparisons.getJob(id)));
+    // A hash that is not a comparison (a key of another kind of job) has no request.
+    if (job?.data?.request === undefined) {
       throw new NewscellError('JOB_NOT_FOUND', `No comparison with id ${id}`, { details: { id } });
     }
     return job as ComparisonJob;

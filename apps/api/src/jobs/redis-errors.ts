@@ -55,3 +55,16 @@ export async function withRedis<T>(call: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * A job lookup whose key turned out to be another kind of Redis value (a key of the queue itself,
+ * `WRONGTYPE`) answers `undefined`, as for a job that does not exist, not a 500.
+ */
+export async function orNotAJob<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return undefined;
+    throw error;
+  }
+}

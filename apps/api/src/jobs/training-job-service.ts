@@ -21,7 +21,8 @@ import {
   toJobView,
   viewState,
 } from './job-view.js';
-import { redisReady, withRedis } from './redis-errors.js';
+import { isQueueKeyName } from './queue-key-names.js';
+import { orNotAJob, redisReady, withRedis } from './redis-errors.js';
 
 export type TrainingJob = Job<TrainingJobData, TrainingResult>;
 
@@ -166,7 +167,8 @@ export class TrainingJobService {
   }
 
   private async find(id: string): Promise<TrainingJob> {
-    const job = await this.run(() => this.queue.getJob(id));
+    if (isQueueKeyName(id)) throw notFound(id);
+    const job = await this.run(() => orNotAJob(this.queue.getJob(id)));
     if (job === undefined) throw notFound(id);
     return job as TrainingJob;
   }

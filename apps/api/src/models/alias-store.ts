@@ -6,8 +6,17 @@ import { type Alias, NewscellError } from '@newscell/contracts';
 /** File of the registry that holds the aliases. */
 export const ALIASES_JSON = 'aliases.json';
 
+interface AliasTarget {
+  modelId: string;
+  updated: string;
+}
+
+/**
+ * The file's aliases as a Map: an alias may be called anything the name pattern allows,
+ * `constructor` and `toString` included, which a plain object would find on its prototype.
+ */
 interface AliasFile {
-  aliases: Record<string, { modelId: string; updated: string }>;
+  aliases: Map<string, AliasTarget>;
 }
 
 /**
@@ -28,7 +37,7 @@ export class AliasStore {
   /** `maxAgeMs`: accept aliases read from disk that recently (0: read now). */
   async list(options: { maxAgeMs?: number } = {}): Promise<Alias[]> {
     const { aliases } = await this.#read(options.maxAgeMs ?? 0);
-    return Object.entries(aliases)
+    return [...aliases]
       .map(([name, a]) => ({ name, modelId: a.modelId, updated: a.updated }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -40,7 +49,7 @@ export class AliasStore {
   /** Points `name` at `modelId` (the caller checks the model exists). */
   set(name: string, modelId: string, now = new Date()): Promise<Alias> {
     return this.#change((file) => {
-      file.aliases[name] = { modelId, updated: now.toISOString() };
+      file.aliases.set(name, { modelId, updated: now.toISOString() });
       return { name, modelId, updated: now.toISOString() };
     });
   }
@@ -48,11 +57,11 @@ export class AliasStore {
   /** Removes an alias and returns what it was; `NOT_FOUND` when there is none of that name. */
   remove(name: string): Promise<Alias> {
     return this.#change((file) => {
-      const alias = file.aliases[name];
+      const alias = file.aliases.get(name);
       if (alias === undefined) {
         throw new NewscellError('NOT_FOUND', `No alias named ${name}`, { details: { name } });
       }
-      delete file.aliases[name];
+      file.aliases.delete(name);
       return { name, ...alias };
     });
   }
@@ -64,7 +73,8 @@ export class AliasStore {
       await mkdir(this.dir, { recursive: true });
       const temp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
-        await writeFile(temp, `${JSON.stringify(file, null, 1)}\n`);
+        const json = { aliases: Object.fromEntries(file.aliases) };
+        await writeFile(temp, `${JSON.stringify(json, null, 1)}\n`);
         await rename(temp, this.file);
         this.#cached = { file, at: performance.now() };
       } catch (error) {
@@ -92,7 +102,7 @@ export class AliasStore {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { aliases: {} };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { aliases: new Map() };
       throw error;
     }
     let value: unknown;
@@ -105,12 +115,23 @@ export class AliasStore {
         { details: { file: this.file } },
       );
     }
-    const aliases = (value as Partial<AliasFile> | null)?.aliases;
-    if (aliases === null || typeof aliases !== 'object') {
+    const aliases = (value as { aliases?: unknown } | null)?.aliases;
+    if (aliases === null || typeof aliases !== 'object' || Array.isArray(aliases)) {
       throw new NewscellError('INTERNAL', `${this.file} has no "aliases" object`, {
         details: { file: this.file },
       });
     }
-    return { aliases };
+    const entries = Object.entries(aliases);
+    for (const [name, target] of entries) {
+      const { modelId, updated } = (target ?? {}) as Partial<AliasTarget>;
+      if (typeof modelId !== 'string' || typeof updated !== 'string') {
+        throw new NewscellError(
+          'INTERNAL',
+          `${this.file}: alias ${JSON.stringify(name)} is not { "modelId": string, "updated": string }; fix or remove it`,
+          { details: { file: this.file, alias: name } },
+        );
+      }
+    }
+    return { aliases: new Map(entries as Array<[string, AliasTarget]>) };
   }
 }
