@@ -24,8 +24,11 @@ import { formatValidationErrors, validatorCompiler } from './validation.js';
 
 export interface AppDependencies {
   config: ApiConfig;
-  /** Resolves true when Redis answers PING. */
-  redisReachable: () => Promise<boolean>;
+  /**
+   * Resolves true when Redis answers PING.
+   * @defaultValue a PING on the training queue's connection (with a one-second timeout)
+   */
+  redisReachable?: () => Promise<boolean>;
   /** Where log lines go. @defaultValue standard output */
   logStream?: DestinationStream;
 }
@@ -78,7 +81,7 @@ export async function buildApp(
   await app.register(modelServing, { modelsDir: config.modelsDir, serving: config.serving });
 
   await app.register(healthRoutes, {
-    redisReachable: deps.redisReachable,
+    redisReachable: deps.redisReachable ?? app.redisReachable,
     modelsDir: config.modelsDir,
   });
   await app.register(metricsRoutes);

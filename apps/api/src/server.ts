@@ -1,4 +1,3 @@
-import { pingRedis } from '@newscell/local-redis';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { loadApiConfig } from './config.js';
@@ -11,7 +10,9 @@ try {
   process.exit(1);
 }
 
-const app = await buildApp({ config, redisReachable: () => pingRedis(config.redisUrl) });
+// /readyz pings on the training queue's connection (no redisReachable given): a probe opens no
+// connection of its own.
+const app = await buildApp({ config });
 
 // close() stops accepting, ends event streams, lets requests in flight finish and closes Redis.
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

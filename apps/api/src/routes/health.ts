@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 
 export interface HealthDependencies {
-  /** Resolves true when Redis answers PING. */
+  /** Resolves true when Redis answers PING (on a connection the app already holds). */
   redisReachable: () => Promise<boolean>;
   modelsDir: string;
 }
@@ -20,6 +20,21 @@ const probe = { access: 'public', rateLimit: false } as const;
 /** `/healthz`: the process is alive. `/readyz`: Redis answers and the model registry is readable. */
 export async function healthRoutes(app: FastifyInstance, deps: HealthDependencies): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  // Probes are unauthenticated and not rate limited, so a flood of them must stay cheap: calls
+  // that arrive while a check runs share it (one PING on an existing connection, one access()).
+  let inFlight: Promise<{ redis: boolean; registry: boolean }> | undefined;
+  const checkReadiness = () => {
+    inFlight ??= (async () => {
+      const [redis, registry] = await Promise.all([
+        deps.redisReachable().catch(() => false),
+        registryReadable(deps.modelsDir),
+      ]);
+      return { redis, registry };
+    })().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
   api.get(
     '/healthz',
     {
@@ -44,10 +59,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDependencie
       },
     },
     async (_request, reply) => {
-      const [redis, registry] = await Promise.all([
-        deps.redisReachable().catch(() => false),
-        registryReadable(deps.modelsDir),
-      ]);
+      const { redis, registry } = await checkReadiness();
       const ready = redis && registry;
       return reply
         .status(ready ? 200 : 503)

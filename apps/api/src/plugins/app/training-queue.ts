@@ -12,6 +12,8 @@ import { JobEvents } from '../../jobs/job-events.js';
 import { TrainingJobService } from '../../jobs/training-job-service.js';
 
 const CLOSE_TIMEOUT_MS = 5000;
+/** How long `/readyz` waits for PONG before calling Redis unreachable. */
+const PING_TIMEOUT_MS = 1000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +23,11 @@ declare module 'fastify' {
     jobEvents: JobEvents;
     /** Open Server-Sent Event streams, ended when the server closes. */
     eventStreams: Set<JobEventStream>;
+    /**
+     * True when Redis answers PING on the queue's own connection within a second: probes open
+     * no connection of their own.
+     */
+    redisReachable: () => Promise<boolean>;
   }
 }
 
@@ -57,6 +64,7 @@ async function trainingQueue(app: FastifyInstance, options: TrainingQueueOptions
   app.decorate('trainingJobs', new TrainingJobService(queue, connection, options.prefix));
   app.decorate('jobEvents', new JobEvents(queueEvents));
   app.decorate('eventStreams', new Set<JobEventStream>());
+  app.decorate('redisReachable', () => pingOn(connection, PING_TIMEOUT_MS));
 
   // Open event streams would keep `close()` waiting for ever: end them as shutdown starts.
   app.addHook('preClose', async () => {
@@ -81,3 +89,20 @@ async function trainingQueue(app: FastifyInstance, options: TrainingQueueOptions
 }
 
 export default fp(trainingQueue, { name: 'training-queue' });
+
+/** PING on an existing connection; false on an error or after `timeoutMs`, never throws. */
+async function pingOn(connection: Redis, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    const pong = connection.ping().then(
+      (answer) => answer === 'PONG',
+      () => false,
+    );
+    return await Promise.race([pong, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
