@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { DEFAULT_QUEUE_PREFIX, parseEnvironment } from '@newscell/contracts';
+import {
+  DEFAULT_QUEUE_PREFIX,
+  parseEnvironment,
+  type TrainingBudget,
+  TrainingBudgetEnvSchema,
+  trainingBudgetFromEnv,
+} from '@newscell/contracts';
 import Type, { type Static } from 'typebox';
 
 /** The worker's settings, read from the environment once at start-up. */
@@ -22,6 +28,7 @@ export const WorkerEnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  ...TrainingBudgetEnvSchema.properties,
 });
 
 export interface WorkerConfig {
@@ -39,6 +46,8 @@ export interface WorkerConfig {
   /** How long SIGTERM waits for the active trainings to checkpoint and hand back. */
   shutdownTimeoutMs: number;
   logLevel: string;
+  /** Largest training accepted (checked again here: a job may have been queued under other limits). */
+  budget: TrainingBudget;
 }
 
 /** Validates the environment; a bad value throws naming the variable and the value. */
@@ -56,5 +65,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
     shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    budget: trainingBudgetFromEnv(e),
   };
 }

@@ -1,12 +1,22 @@
-import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { TrainingJobData, TrainingResult } from '@newscell/contracts';
 import { PipelineCache, runTraining } from '@newscell/pipeline';
 import type { WorkerConfig } from './config.js';
+import {
+  type JobOwner,
+  jobCheckpointDir,
+  jobCheckpointsFolder,
+  jobModelId,
+  resolveInside,
+} from './job-paths.js';
+import { modelJobRecord, modelSaveMode } from './model-ownership.js';
 import type { ProgressReporter } from './progress-reporter.js';
 
 export interface TrainingJobContext {
-  jobId: string;
-  config: Pick<WorkerConfig, 'modelsDir' | 'checkpointsDir' | 'embeddingsDir'>;
+  /** The job's id, queue prefix and creation time: they name its checkpoint and model. */
+  owner: JobOwner;
+  config: Pick<WorkerConfig, 'modelsDir' | 'checkpointsDir' | 'embeddingsDir' | 'budget'>;
   /** Aborted on cancel or shutdown: training stops at the next batch. */
   signal: AbortSignal;
   progress: ProgressReporter;
@@ -19,16 +29,6 @@ export interface TrainingJobContext {
  */
 const cache = new PipelineCache();
 
-/** The checkpoint directory of a job: crash-safe resume is keyed by job id. */
-export function checkpointDir(checkpointsDir: string, jobId: string): string {
-  return join(checkpointsDir, jobId);
-}
-
-/** Model id of a job's model: derived from the job id, so a retried job never saves twice. */
-export function modelIdFor(data: TrainingJobData, jobId: string): string {
-  return `${data.model.cell}-job${jobId}`;
-}
-
 /**
  * Runs one training job through the shared pipeline (`@newscell/pipeline`), wiring it to the
  * job: progress, job log, a checkpoint directory per job id (resumed after a crash, removed once
@@ -38,18 +38,23 @@ export async function runTrainingJob(
   data: TrainingJobData,
   ctx: TrainingJobContext,
 ): Promise<TrainingResult> {
-  const { progress } = ctx;
+  const { progress, owner } = ctx;
+  const modelId = jobModelId(data.model.cell, owner);
+  const checkpointDir = jobCheckpointDir(ctx.config.checkpointsDir, owner);
+  await removeStaleCheckpoints(ctx.config.checkpointsDir, owner, checkpointDir);
+  const { overwrite } = await modelSaveMode(ctx.config.modelsDir, modelId, owner);
   const run = await runTraining(data, {
     modelsDir: ctx.config.modelsDir,
-    modelId: modelIdFor(data, ctx.jobId),
-    checkpointDir: checkpointDir(ctx.config.checkpointsDir, ctx.jobId),
+    modelId,
+    checkpointDir,
     embeddingsDir: ctx.config.embeddingsDir,
+    budget: ctx.config.budget,
     signal: ctx.signal,
     cache,
     log: ctx.log,
-    // A retried job (e.g. after a crash during saving) replaces its own half-finished model id.
-    overwrite: true,
-    metricsExtra: { job: { id: ctx.jobId, name: data.name ?? null, tags: data.tags ?? [] } },
+    // Only a model this job saved itself (an earlier attempt) is ever replaced.
+    overwrite,
+    metricsExtra: { job: modelJobRecord(owner, data) },
     onPhase: (phase, info) => progress.phase(phase, info),
     onResume: (history) => progress.restoreHistory(history),
     onBatch: (b) =>
@@ -72,4 +77,23 @@ export async function runTrainingJob(
       }),
   });
   return run.result;
+}
+
+/**
+ * Checkpoints under this job's folder from another job of the same id (before a Redis reset):
+ * never resumed, so removed before this one writes its own.
+ */
+async function removeStaleCheckpoints(
+  checkpointsDir: string,
+  owner: JobOwner,
+  keep: string,
+): Promise<void> {
+  const folder = jobCheckpointsFolder(checkpointsDir, owner.queuePrefix, owner.jobId);
+  const own = basename(keep);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    // Ours, or its `.old-`/`.tmp-` siblings of an interrupted atomic write (the read recovers them).
+    if (name === own || name.startsWith(`${own}.`)) continue;
+    await rm(resolveInside(folder, name), { recursive: true, force: true });
+  }
 }

@@ -53,6 +53,24 @@ describe('training jobs end to end (real Redis, real worker process, real AG New
     expect(failed?.attemptsMade).toBe(1);
   }, 90_000);
 
+  it('fails a job over the cost budget at once, without retries, naming estimate and limit', async () => {
+    // Queued past the API (or under other limits): the worker checks again.
+    const job = await t.queue.add(
+      'train',
+      {
+        model: { cell: 'lstm', layers: 4, hiddenUnits: 1024, embeddingDim: 1024 },
+        tokenizer: { maxLength: 2048, maxVocabulary: 1_000_000 },
+        training: { batchSize: 4096, epochs: 200 },
+      },
+      { attempts: 3 },
+    );
+    await expect(job.waitUntilFinished(t.events, 60_000)).rejects.toThrow(
+      /LIMIT_EXCEEDED: training job: estimated [\d,]+ GiB of training memory exceeds the limit 4 GiB \(NEWSCELL_MAX_JOB_MEMORY_MB=4096\)/,
+    );
+    const failed = await t.queue.getJob(String(job.id));
+    expect(failed?.attemptsMade).toBe(1);
+  }, 90_000);
+
   it('sets a corrupt checkpoint aside, says so in the job log, and trains from the start', async () => {
     const jobId = 'corrupt-checkpoint';
     mkdirSync(join(t.dir, 'checkpoints', jobId), { recursive: true });
