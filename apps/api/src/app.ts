@@ -52,7 +52,10 @@ export async function buildApp(
     ...options,
   });
   app.setValidatorCompiler(validatorCompiler);
-  registerErrorHandler(app, { bodyLimitBytes: config.limits.bodyBytes });
+  registerErrorHandler(app, {
+    bodyLimitBytes: config.limits.bodyBytes,
+    namedDirectories: { MODELS_DIR: config.modelsDir, NEWSCELL_DASHBOARD_DIR: config.dashboardDir },
+  });
   registerJsonBodyParser(app, { maxDepth: config.limits.jsonDepth });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

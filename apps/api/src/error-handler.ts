@@ -1,5 +1,6 @@
 import { type ApiError, type ErrorCode, isNewscellError } from '@newscell/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type NamedDirectories, redactServerPaths, redactServerPathsDeep } from './server-paths.js';
 
 /** The one place error codes become HTTP statuses. */
 export const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
@@ -18,58 +19,90 @@ export const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   REDIS_UNAVAILABLE: 503,
+  // The server lacks AG News (disagreement texts need it); it answers once the data is in place.
+  DATASET_NOT_FOUND: 503,
+  // The server's AG News copy cannot be used (the operator must replace it): not the request's fault.
+  DATASET_DOWNLOAD_FAILED: 503,
+  DATASET_CHECKSUM_MISMATCH: 503,
+  DATASET_INVALID_ROW: 503,
+  DATASET_EMPTY: 503,
+  DATASET_ENCODING: 503,
+  BACKEND_UNAVAILABLE: 503,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 export interface ErrorHandlerOptions {
   /** Named in the 413 answer so a client knows the limit it hit. */
   bodyLimitBytes: number;
+  /**
+   * Directories messages name by their variable (`MODELS_DIR/…`) rather than by their place on
+   * this machine; any other absolute path is cut to its last part. @defaultValue none
+   */
+  namedDirectories?: NamedDirectories;
 }
 
-/** Every error becomes `{ error: { code, message, details? } }`; 5xx details stay in the log. */
+/**
+ * The code of an error Fastify or a plugin raised with only a status (`FST_ERR_…` codes are not
+ * the contract's): any other 4xx is a request the API cannot take as sent.
+ */
+const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+const INTERNAL_MESSAGE = 'Internal server error; the server log has the details';
+
+/**
+ * Every error becomes `{ error: { code, message, details? } }`. Messages and details never carry
+ * this machine's absolute paths; a 500's message and any 5xx's details stay in the log (a 5xx
+ * mapped on purpose, like 503 REDIS_UNAVAILABLE, keeps a message saying what to do).
+ */
 export function registerErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions): void {
+  const named = options.namedDirectories ?? {};
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isNewscellError(error)) {
-      const status = STATUS_BY_CODE[error.code] ?? 500;
+    const send = (status: number, code: string, message: string, details?: unknown) => {
       if (status >= 500) request.log.error({ err: error }, 'request failed');
-      const body: ApiError = { error: { code: error.code, message: error.message } };
-      if (status < 500 && error.details !== undefined) body.error.details = error.details;
+      const shown = status === 500 ? INTERNAL_MESSAGE : redactServerPaths(message, named);
+      const body: ApiError = { error: { code, message: shown } };
+      if (status < 500 && details !== undefined) {
+        body.error.details = redactServerPathsDeep(details, named);
+      }
       return reply.status(status).send(body);
+    };
+    if (isNewscellError(error)) {
+      return send(STATUS_BY_CODE[error.code] ?? 500, error.code, error.message, error.details);
     }
     if (error.validation) {
-      return reply.status(400).send({
-        error: {
-          code: 'INVALID_ARGUMENT',
-          message: error.message,
-          details: {
-            issues: error.validation.map((v) => ({
-              path: `${error.validationContext ?? 'request'} ${v.instancePath === '' ? '/' : v.instancePath}`,
-              message: v.message,
-            })),
-          },
-        },
-      } satisfies ApiError);
+      return send(400, 'INVALID_ARGUMENT', error.message, {
+        issues: error.validation.map((v) => ({
+          path: `${error.validationContext ?? 'request'} ${v.instancePath === '' ? '/' : v.instancePath}`,
+          message: v.message,
+        })),
+      });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send({
-        error: {
-          code: 'PAYLOAD_TOO_LARGE',
-          message: `request body is larger than ${options.bodyLimitBytes} bytes (NEWSCELL_BODY_LIMIT_BYTES)`,
-        },
-      } satisfies ApiError);
+      return send(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `request body is larger than ${options.bodyLimitBytes} bytes (NEWSCELL_BODY_LIMIT_BYTES)`,
+      );
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = String(request.headers['content-type'] ?? '').slice(0, 100);
+      return send(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `content-type '${type}' is not accepted: send application/json`,
+      );
     }
     const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      return reply.status(status).send({
-        error: { code: 'INTERNAL', message: 'Internal server error' },
-      } satisfies ApiError);
-    }
-    return reply.status(status).send({
-      error: {
-        code: status === 400 ? 'INVALID_ARGUMENT' : (error.code ?? 'BAD_REQUEST'),
-        message: error.message,
-      },
-    } satisfies ApiError);
+    if (status < 400 || status >= 500) return send(Math.max(status, 500), 'INTERNAL', '');
+    return send(status, CODE_BY_STATUS[status] ?? 'INVALID_ARGUMENT', error.message);
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
