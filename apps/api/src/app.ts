@@ -76,7 +76,11 @@ export async function buildApp(
   await app.register(rateLimit, config.rateLimit);
   await app.register(swagger);
 
-  await app.register(trainingQueue, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
+  await app.register(trainingQueue, {
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    budget: config.budget,
+  });
   await app.register(metrics, {
     queueCounts: () => app.trainingJobs.counts(),
     queueEvents: app.jobEvents.queueEvents,
@@ -93,6 +97,7 @@ export async function buildApp(
     redisUrl: config.redisUrl,
     queuePrefix: config.queuePrefix,
     modelsDir: config.modelsDir,
+    budget: config.budget,
   });
   await app.register(modelRoutes, { limits: config.limits });
   await app.register(dashboardRoutes, { dir: config.dashboardDir });

@@ -6,9 +6,16 @@ import { rm } from 'node:fs/promises';
 import { parseWithSchema, TrainingJobDataSchema, type TrainingResult } from '@newscell/contracts';
 import { type SandboxedJob, UnrecoverableError, WaitingError } from 'bullmq';
 import { loadWorkerConfig } from './config.js';
-import { cancelledReason, classifyFailure, failureReason } from './failure.js';
+import {
+  cancelledReason,
+  classifyFailure,
+  crashedOutOfMemory,
+  failureReason,
+  OUT_OF_MEMORY_ADVICE,
+} from './failure.js';
+import { assertJobId, type JobOwner, jobCheckpointsFolder } from './job-paths.js';
 import { ProgressReporter } from './progress-reporter.js';
-import { checkpointDir, runTrainingJob } from './run-training-job.js';
+import { runTrainingJob } from './run-training-job.js';
 import { LOCK_LOST_REASON, SHUTDOWN_REASON } from './training-worker.js';
 
 // The worker process is gone (SIGKILL): never train on as an orphan next to the worker that resumes.
@@ -23,15 +30,30 @@ export default async function processTrainingJob(
   const jobId = String(job.id);
   let data: ReturnType<typeof parseData>;
   try {
+    // Before any path is built from it (bull-board lets a person pick the id).
+    assertJobId(jobId);
     data = parseData(job.data);
   } catch (error) {
     throw new UnrecoverableError(failureReason(error));
+  }
+  const owner: JobOwner = { jobId, queuePrefix: config.queuePrefix, createdAt: job.timestamp };
+  const removeCheckpoints = () =>
+    rm(jobCheckpointsFolder(config.checkpointsDir, config.queuePrefix, jobId), {
+      recursive: true,
+      force: true,
+    });
+  // The previous attempt's process died of heap exhaustion: this one would too.
+  if (job.attemptsMade > 0 && crashedOutOfMemory(job.failedReason)) {
+    await removeCheckpoints();
+    throw new UnrecoverableError(
+      `out of memory: the previous attempt's training process crashed (${job.failedReason}); ${OUT_OF_MEMORY_ADVICE}`,
+    );
   }
   const abort = signal ?? new AbortController().signal;
   const progress = new ProgressReporter({ send: (p) => job.updateProgress(p) });
   try {
     const result = await runTrainingJob(data, {
-      jobId,
+      owner,
       config,
       signal: abort,
       progress,
@@ -59,12 +81,17 @@ export default async function processTrainingJob(
       );
     }
     if (abort.aborted) {
-      await rm(checkpointDir(config.checkpointsDir, jobId), { recursive: true, force: true });
+      await removeCheckpoints();
       throw new UnrecoverableError(cancelledReason(String(abort.reason ?? 'cancelled')));
     }
     const reason = failureReason(error);
     await job.log(`failed: ${reason}`);
-    if (classifyFailure(error) === 'permanent') throw new UnrecoverableError(reason);
+    if (classifyFailure(error) === 'permanent') {
+      await removeCheckpoints();
+      throw new UnrecoverableError(reason);
+    }
+    // The last attempt: nobody resumes this checkpoint any more.
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await removeCheckpoints();
     throw new Error(reason);
   }
 }

@@ -56,7 +56,7 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
     await expect(job.waitUntilFinished(t.events, 60_000)).rejects.toThrow(/^JOB_CANCELLED/);
     const failed = await t.queue.getJob(String(job.id));
     expect(failed?.attemptsMade).toBe(1);
-    expect(existsSync(join(t.dir, 'checkpoints', String(job.id)))).toBe(false);
+    expect(existsSync(t.checkpointsOf(String(job.id)))).toBe(false);
     expect(existsSync(join(t.dir, 'models')) ? readdirSync(join(t.dir, 'models')) : []).toEqual([]);
   }, 120_000);
 
@@ -68,8 +68,7 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
     // The checkpoint on disk, not the progress: the epoch is reported before it is written.
     await waitFor(
       "the first epoch's checkpoint",
-      async () =>
-        existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json')) || undefined,
+      async () => existsSync(t.checkpointFileOf(job)) || undefined,
     );
     first.child.kill('SIGKILL');
     await first.exited;
@@ -87,7 +86,7 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
     ).toHaveLength(1);
     // It came back through the stalled check (the same event the lock-renewal test must not see).
     expect(stalled).toContain(String(job.id));
-    expect(existsSync(join(t.dir, 'checkpoints', String(job.id)))).toBe(false);
+    expect(existsSync(t.checkpointsOf(String(job.id)))).toBe(false);
 
     // The resumed model is whole: it loads, classifies, and scores on the test rows what the job
     // reported (the weights saved are the ones evaluated).

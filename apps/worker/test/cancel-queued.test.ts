@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CANCELLATION_TTL_SECONDS,
   cancellationChannel,
@@ -44,10 +43,10 @@ describe('cancel of a queued job (real Redis, real worker processes)', () => {
     const stored = await t.queue.getJob(String(job.id));
     const history = (stored?.progress as Partial<TrainingProgress> | undefined)?.history ?? [];
     expect(history).toEqual([]);
-    expect(existsSync(join(t.dir, 'checkpoints', String(job.id)))).toBe(false);
+    expect(existsSync(t.checkpointsOf(String(job.id)))).toBe(false);
     const { logs } = await t.queue.getJobLogs(String(job.id));
     expect(logs.some((l) => l.startsWith('saved model'))).toBe(false);
-    expect(t.modelIds()).not.toContain(`bow-job${job.id}`);
+    expect(t.modelIds()).not.toContain(t.modelIdOf('bow', job));
   }
 
   beforeAll(async () => {
@@ -68,8 +67,8 @@ describe('cancel of a queued job (real Redis, real worker processes)', () => {
     await next.waitUntilFinished(t.events, 120_000);
     expect(await t.queue.getJob(String(removed.id))).toBeUndefined();
     expect(worker.logEntries('training started').map((e) => e.jobId)).toEqual([next.id]);
-    expect(t.modelIds()).toEqual([`bow-job${next.id}`]);
-    expect(existsSync(join(t.dir, 'checkpoints', String(removed.id)))).toBe(false);
+    expect(t.modelIds()).toEqual([t.modelIdOf('bow', next)]);
+    expect(existsSync(t.checkpointsOf(String(removed.id)))).toBe(false);
   }, 180_000);
 
   it('a job flagged cancelled while queued is cancelled when a worker takes it, before training', async () => {
@@ -105,7 +104,7 @@ describe('cancel of a queued job (real Redis, real worker processes)', () => {
     expect(worker.child.exitCode).toBeNull();
     const after = await t.queue.add('train', JOB);
     await after.waitUntilFinished(t.events, 120_000);
-    expect(t.modelIds()).toEqual([...modelsBefore, `bow-job${after.id}`].sort());
+    expect(t.modelIds()).toEqual([...modelsBefore, t.modelIdOf('bow', after)].sort());
     console.info(`cancel race outcomes: ${outcomes.join(', ')}`);
   }, 240_000);
 });

@@ -105,7 +105,7 @@ describe('Redis away for longer than the lock (a dedicated Redis)', () => {
       ...JOB,
       training: { ...JOB.training, epochs: 120 },
     });
-    const checkpoint = `${t.dir}/checkpoints/${job.id}/checkpoint.json`;
+    const checkpoint = t.checkpointFileOf(job);
     await waitFor('the first checkpoint', async () => existsSync(checkpoint) || undefined);
 
     await redis.stop();

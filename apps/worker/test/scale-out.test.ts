@@ -37,8 +37,9 @@ describe('two worker processes on one queue (real Redis)', () => {
       jobs.map((job) => job.waitUntilFinished(t.events, 180_000)),
     )) as TrainingResult[];
     const ids = jobs.map((job) => String(job.id));
-    expect(results.map((r) => r.modelId).sort()).toEqual(ids.map((id) => `bow-job${id}`).sort());
-    expect(t.modelIds().sort()).toEqual(ids.map((id) => `bow-job${id}`).sort());
+    const modelIds = jobs.map((job) => t.modelIdOf('bow', job)).sort();
+    expect(results.map((r) => r.modelId).sort()).toEqual(modelIds);
+    expect(t.modelIds().sort()).toEqual(modelIds);
 
     // Exactly once: one start, one attempt, one training log per job, one completion event.
     const startedBy = workers.map((w) => w.logEntries('training started').map((e) => e.jobId));

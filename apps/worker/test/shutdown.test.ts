@@ -82,7 +82,7 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     expect(handedBack?.failedReason ?? null).toBeNull();
     const { logs } = await t.queue.getJobLogs(String(job.id));
     expect(logs).toContain('worker shutting down: job handed back to the queue');
-    expect(existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json'))).toBe(true);
+    expect(existsSync(t.checkpointFileOf(job))).toBe(true);
     // It stopped inside the second epoch, at a batch, rather than training the epoch out.
     const stopped = handedBack?.progress as TrainingProgress;
     expect(stopped.history.map((r) => r.epoch)).toEqual([1]);
@@ -108,7 +108,7 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
       /^resuming from the checkpoint after epoch 1 and \d+ batches of epoch 2$/,
     );
     await behind.waitUntilFinished(t.events, 120_000);
-    expect(existsSync(join(t.dir, 'checkpoints', String(job.id)))).toBe(false);
+    expect(existsSync(t.checkpointsOf(String(job.id)))).toBe(false);
     expect(t.modelIds()).toContain(result.modelId);
   }, 300_000);
 
@@ -118,7 +118,7 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     expect(await job.getState()).toBe('waiting');
     const { logs } = await t.queue.getJobLogs(String(job.id));
     expect(logs).toContain('worker shutting down: job handed back to the queue');
-    expect(existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json'))).toBe(true);
+    expect(existsSync(t.checkpointFileOf(job))).toBe(true);
   }, 180_000);
 
   it('an idle worker stops at once on SIGTERM, exit code 0', async () => {
@@ -163,8 +163,7 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     const job = await t.queue.add('train', JOB);
     await waitFor(
       "the first epoch's checkpoint",
-      async () =>
-        existsSync(join(t.dir, 'checkpoints', String(job.id), 'checkpoint.json')) || undefined,
+      async () => existsSync(t.checkpointFileOf(job)) || undefined,
     );
     // A training that answers nothing (stuck in a long computation): stop its process.
     const stuck = childrenOf(worker.child.pid ?? 0);

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { TrainingJobData, TrainingResult } from '@newscell/contracts';
 import { loadClassifier } from '@newscell/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,10 +71,29 @@ describe('training jobs end to end (real Redis, real worker process, real AG New
     expect(failed?.attemptsMade).toBe(1);
   }, 90_000);
 
+  it('fails a job whose custom id would lead out of its folders, at once, touching nothing', async () => {
+    // CHECKPOINTS_DIR/.. is the test's whole folder: a failed checkpoint read used to remove it.
+    const sentinel = join(t.dir, 'keep-me');
+    writeFileSync(sentinel, 'still here');
+    const job = await t.queue.add(
+      'train',
+      { model: { cell: 'bow', embeddingDim: 8 }, training: { epochs: 1 } },
+      { jobId: '..', attempts: 3 },
+    );
+    await expect(job.waitUntilFinished(t.events, 60_000)).rejects.toThrow(
+      /^INVALID_ARGUMENT: job id "\.\." is not a valid id/,
+    );
+    expect((await t.queue.getJob('..'))?.attemptsMade).toBe(1);
+    expect(existsSync(sentinel)).toBe(true);
+  }, 90_000);
+
   it('sets a corrupt checkpoint aside, says so in the job log, and trains from the start', async () => {
     const jobId = 'corrupt-checkpoint';
-    mkdirSync(join(t.dir, 'checkpoints', jobId), { recursive: true });
-    writeFileSync(join(t.dir, 'checkpoints', jobId, 'checkpoint.json'), '{ not json');
+    // The job's creation time names its checkpoint folder: fix it so the corrupt one is found.
+    const timestamp = Date.now();
+    const checkpoint = t.checkpointFileOf({ id: jobId, timestamp });
+    mkdirSync(dirname(checkpoint), { recursive: true });
+    writeFileSync(checkpoint, '{ not json');
     const job = await t.queue.add(
       'train',
       {
@@ -82,7 +101,7 @@ describe('training jobs end to end (real Redis, real worker process, real AG New
         training: { epochs: 1 },
         data: { trainPerClass: 50, testPerClass: 10 },
       },
-      { jobId },
+      { jobId, timestamp },
     );
     const result = (await job.waitUntilFinished(t.events, 120_000)) as TrainingResult;
     expect(result.resumedFromEpoch).toBe(0);

@@ -10,6 +10,7 @@ import {
 import { agNewsDirFromEnv } from '@newscell/dataset';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
+import { jobModelId } from '../../src/job-paths.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 /** The Redis the Vitest global setup found or started. */
@@ -82,8 +83,29 @@ export async function openTestQueue(options: TestQueueOptions = {}) {
   };
 
   const modelIds = () => (existsSync(join(dir, 'models')) ? readdirSync(join(dir, 'models')) : []);
+  /** A job's folder of checkpoints (`CHECKPOINTS_DIR/<prefix>/<jobId>`). */
+  const checkpointsOf = (jobId: string) => join(dir, 'checkpoints', prefix, jobId);
+  /** The `checkpoint.json` a job's training writes (its folder is named by creation time). */
+  const checkpointFileOf = (job: { id?: string | undefined; timestamp: number }) =>
+    join(checkpointsOf(String(job.id)), job.timestamp.toString(36), 'checkpoint.json');
+  /** The model id the worker gives a job. */
+  const modelIdOf = (cell: string, job: { id?: string | undefined; timestamp: number }) =>
+    jobModelId(cell, { jobId: String(job.id), queuePrefix: prefix, createdAt: job.timestamp });
 
-  return { prefix, dir, connection, queue, events, startWorker, killWorkers, close, modelIds };
+  return {
+    prefix,
+    dir,
+    connection,
+    queue,
+    events,
+    startWorker,
+    killWorkers,
+    close,
+    modelIds,
+    checkpointsOf,
+    checkpointFileOf,
+    modelIdOf,
+  };
 }
 
 export type TestQueue = Awaited<ReturnType<typeof openTestQueue>>;

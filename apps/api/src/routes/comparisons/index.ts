@@ -12,6 +12,7 @@ import {
   NewscellError,
   RESOURCE_ID_PATTERN,
   TRAINING_QUEUE_NAME,
+  type TrainingBudget,
   type TrainingJobData,
   type TrainingResult,
 } from '@newscell/contracts';
@@ -31,6 +32,8 @@ export interface ComparisonRoutesOptions {
   modelsDir: string;
   /** Where the AG News CSVs are, for the texts of disagreements. @defaultValue `AGNEWS_DIR` or the shared folder */
   agNewsDir?: string;
+  /** Largest comparison accepted. @defaultValue `TRAINING_BUDGET_DEFAULTS` */
+  budget?: TrainingBudget;
 }
 
 const tags = ['comparisons'];
@@ -77,6 +80,7 @@ export async function comparisonRoutes(app: FastifyInstance, options: Comparison
     redis,
     prefix: options.queuePrefix,
     modelsDir: options.modelsDir,
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
     testTexts: new TestTextCache(options.agNewsDir ?? agNewsDirFromEnv()),
   });
   app.addHook('onClose', async () => {
