@@ -92,7 +92,10 @@ export async function buildApp(
     modelsDir: config.modelsDir,
   });
   await app.register(metricsRoutes);
-  await app.register(trainingJobRoutes, { sseHeartbeatMs: config.sseHeartbeatMs });
+  await app.register(trainingJobRoutes, {
+    sseHeartbeatMs: config.sseHeartbeatMs,
+    sseLimits: config.sseLimits,
+  });
   await app.register(comparisonRoutes, {
     redisUrl: config.redisUrl,
     queuePrefix: config.queuePrefix,

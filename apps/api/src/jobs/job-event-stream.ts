@@ -17,6 +17,11 @@ export interface JobEventStreamOptions {
  * `progress` (the worker's report) as it trains, then `completed`, `failed` or `cancelled` (the
  * final view) and the stream ends; `removed` when a queued job was removed. Subscribes before
  * reading the snapshot, so no event falls between the two.
+ *
+ * Backpressure: once the socket's buffer is full (`write` returns false) nothing more is queued
+ * on it until it drains: progress reports are coalesced (only the latest is kept and sent on
+ * 'drain', each one is a complete picture), heartbeats are skipped; the final event is always
+ * written. So a client that reads slowly costs at most one buffer, never a growing queue.
  */
 export class JobEventStream {
   private unsubscribe: (() => void) | undefined;
@@ -24,6 +29,10 @@ export class JobEventStream {
   private response: ServerResponse | undefined;
   private pending: JobEvent[] | undefined = [];
   private ended = false;
+  /** The socket's buffer is full: wait for 'drain' before writing more. */
+  private congested = false;
+  /** The latest progress report held back while congested. */
+  private heldProgress: { data: unknown } | undefined;
 
   constructor(private readonly options: JobEventStreamOptions) {}
 
@@ -39,7 +48,13 @@ export class JobEventStream {
       return {
         start: (response) => {
           this.response = response;
+          if (this.ended) {
+            // Closed while the job was read (server shutting down): answer nothing more.
+            if (!response.writableEnded) response.end();
+            return;
+          }
           response.on('close', () => this.close());
+          response.on('drain', () => this.drained());
           this.write('snapshot', snapshot);
           if (isFinished(snapshot.state)) {
             this.end(snapshot.state, snapshot);
@@ -70,11 +85,15 @@ export class JobEventStream {
   private onEvent(event: JobEvent): void {
     if (this.ended) return;
     if (this.pending !== undefined) {
+      // Before the snapshot is out: only the latest progress matters.
+      if (event.type === 'progress')
+        this.pending = this.pending.filter((e) => e.type !== 'progress');
       this.pending.push(event);
       return;
     }
     if (event.type === 'progress') {
-      this.write('progress', event.data);
+      if (this.congested) this.heldProgress = { data: event.data };
+      else this.write('progress', event.data);
       return;
     }
     if (event.type === 'removed') {
@@ -94,16 +113,30 @@ export class JobEventStream {
   }
 
   private end(event: string, data: unknown): void {
+    // The final view carries the latest progress: a held one need not go first.
+    this.heldProgress = undefined;
     this.write(event, data);
     this.close();
   }
 
+  private drained(): void {
+    this.congested = false;
+    const held = this.heldProgress;
+    this.heldProgress = undefined;
+    if (held !== undefined) this.write('progress', held.data);
+  }
+
   private write(event: string, data: unknown): void {
-    if (this.ended || this.response === undefined) return;
-    this.response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.send(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   private comment(text: string): void {
-    if (!this.ended) this.response?.write(`: ${text}\n\n`);
+    // A heartbeat only keeps a quiet connection open; a full buffer says it is not quiet.
+    if (!this.congested) this.send(`: ${text}\n\n`);
+  }
+
+  private send(chunk: string): void {
+    if (this.ended || this.response === undefined) return;
+    if (!this.response.write(chunk)) this.congested = true;
   }
 }

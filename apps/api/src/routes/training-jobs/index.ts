@@ -6,6 +6,7 @@ import {
   TrainingJobViewSchema,
 } from '@newscell/contracts';
 import type { FastifyInstance } from 'fastify';
+import type { EventStreamSlotsOptions } from '../../jobs/event-stream-slots.js';
 import { jobEventRoutes } from './events.js';
 import {
   adminSecurity,
@@ -21,6 +22,8 @@ const tags = ['training jobs'];
 export interface TrainingJobRoutesOptions {
   /** Time between heartbeat comments on event streams. */
   sseHeartbeatMs: number;
+  /** Open event streams allowed in total and per key. */
+  sseLimits: EventStreamSlotsOptions;
 }
 
 export async function trainingJobRoutes(
@@ -96,5 +99,8 @@ export async function trainingJobRoutes(
       reply.status(202).send(await app.trainingJobs.cancel(request.params.id)),
   );
 
-  await app.register(jobEventRoutes, { heartbeatMs: options.sseHeartbeatMs });
+  await app.register(jobEventRoutes, {
+    heartbeatMs: options.sseHeartbeatMs,
+    limits: options.sseLimits,
+  });
 }
