@@ -1,7 +1,14 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_QUEUE_PREFIX, NewscellError, parseEnvironment } from '@newscell/contracts';
+import {
+  DEFAULT_QUEUE_PREFIX,
+  NewscellError,
+  parseEnvironment,
+  type TrainingBudget,
+  TrainingBudgetEnvSchema,
+  trainingBudgetFromEnv,
+} from '@newscell/contracts';
 import Type, { type Static } from 'typebox';
 import { DEFAULT_MAX_JSON_DEPTH } from './json-body.js';
 
@@ -44,6 +51,7 @@ export const ApiEnvSchema = Type.Object({
   NEWSCELL_REGISTRY_RECHECK_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
   NEWSCELL_BATCH_MAX_TEXTS: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
   NEWSCELL_DASHBOARD_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  ...TrainingBudgetEnvSchema.properties,
 });
 
 /** `apps/dashboard/dist` of this checkout (this file runs from `apps/api/dist/`). */
@@ -99,6 +107,8 @@ export interface ApiConfig {
   };
   /** Static files served at `/` (the dashboard build). */
   dashboardDir: string;
+  /** Largest training job and comparison accepted (estimated before enqueueing). */
+  budget: TrainingBudget;
 }
 
 /**
@@ -153,6 +163,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       e.NEWSCELL_DASHBOARD_DIR === undefined
         ? DEFAULT_DASHBOARD_DIR
         : resolve(e.NEWSCELL_DASHBOARD_DIR),
+    budget: trainingBudgetFromEnv(e),
   };
 }
 

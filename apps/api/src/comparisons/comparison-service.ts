@@ -20,11 +20,18 @@ import {
   DEFAULT_TRAINING_JOB_OPTIONS,
   NewscellError,
   seedTag,
+  TRAINING_BUDGET_DEFAULTS,
   TRAINING_QUEUE_NAME,
+  type TrainingBudget,
   type TrainingJobData,
   type TrainingResult,
 } from '@newscell/contracts';
 import { readPredictions } from '@newscell/models';
+import {
+  checkComparisonBudget,
+  estimateTrainingCost,
+  resolveTrainingSpec,
+} from '@newscell/pipeline';
 import type { FlowProducer, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import Value from 'typebox/value';
@@ -70,11 +77,28 @@ export class ComparisonService {
       prefix: string;
       modelsDir: string;
       testTexts: TestTextCache;
+      /** @defaultValue `TRAINING_BUDGET_DEFAULTS` */
+      budget?: TrainingBudget;
     },
   ) {}
 
+  /**
+   * Starts the flow once every child's estimate is within the per-job budget and their sum
+   * within `maxComparisonGflop` (`LIMIT_EXCEEDED` naming the child or the total otherwise).
+   */
   async create(request: ComparisonRequest): Promise<ComparisonView> {
     const id = newComparisonId();
+    checkComparisonBudget(
+      request.seeds.flatMap((seed) =>
+        request.cells.map((cell) => ({
+          label: `comparison child ${cell} seed ${seed}`,
+          estimate: estimateTrainingCost(
+            resolveTrainingSpec(childJobData(id, request, cell, seed)),
+          ),
+        })),
+      ),
+      this.deps.budget ?? TRAINING_BUDGET_DEFAULTS,
+    );
     const { prefix } = this.deps;
     await this.run(() =>
       this.deps.flows.add({

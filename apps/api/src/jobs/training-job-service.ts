@@ -5,6 +5,8 @@ import {
   cancellationKey,
   DEFAULT_TRAINING_JOB_OPTIONS,
   NewscellError,
+  TRAINING_BUDGET_DEFAULTS,
+  type TrainingBudget,
   type TrainingJobCancel,
   type TrainingJobData,
   type TrainingJobList,
@@ -12,6 +14,7 @@ import {
   type TrainingJobView,
   type TrainingResult,
 } from '@newscell/contracts';
+import { checkTrainingBudget, estimateTrainingCost, resolveTrainingSpec } from '@newscell/pipeline';
 import type { Job, JobState, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -59,10 +62,16 @@ export class TrainingJobService {
     /** The connection the queue uses, for the cancellation key and channel. */
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** Jobs estimated above it are refused with `LIMIT_EXCEEDED` before they reach the queue. */
+    private readonly budget: TrainingBudget = TRAINING_BUDGET_DEFAULTS,
   ) {}
 
-  /** Puts a job on the queue with the project's default options (attempts, backoff, retention). */
+  /**
+   * Puts a job on the queue with the project's default options (attempts, backoff, retention),
+   * once its estimated memory and compute are within the budget.
+   */
   async create(data: TrainingJobData): Promise<TrainingJobView> {
+    checkTrainingBudget(estimateTrainingCost(resolveTrainingSpec(data)), this.budget);
     const name = data.name ?? `${data.model.cell} training`;
     const job = await this.run(() =>
       this.queue.add(name, data, { ...DEFAULT_TRAINING_JOB_OPTIONS }),

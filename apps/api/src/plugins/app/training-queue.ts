@@ -1,5 +1,6 @@
 import {
   TRAINING_QUEUE_NAME,
+  type TrainingBudget,
   type TrainingJobData,
   type TrainingResult,
 } from '@newscell/contracts';
@@ -34,6 +35,8 @@ declare module 'fastify' {
 export interface TrainingQueueOptions {
   redisUrl: string;
   prefix: string;
+  /** @defaultValue `TRAINING_BUDGET_DEFAULTS` */
+  budget?: TrainingBudget;
 }
 
 /**
@@ -61,7 +64,10 @@ async function trainingQueue(app: FastifyInstance, options: TrainingQueueOptions
   queueEvents.on('error', (err) => app.log.warn({ err: err.message }, 'queue events error'));
 
   app.decorate('trainingQueue', queue);
-  app.decorate('trainingJobs', new TrainingJobService(queue, connection, options.prefix));
+  app.decorate(
+    'trainingJobs',
+    new TrainingJobService(queue, connection, options.prefix, options.budget),
+  );
   app.decorate('jobEvents', new JobEvents(queueEvents));
   app.decorate('eventStreams', new Set<JobEventStream>());
   app.decorate('redisReachable', () => pingOn(connection, PING_TIMEOUT_MS));
