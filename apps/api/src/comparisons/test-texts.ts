@@ -14,18 +14,30 @@ export interface TestSet {
   labelNames: readonly string[];
 }
 
+/** Finds the AG News folder when first needed; may download it, so it is asked only then. */
+export type AgNewsDirLocator = () => Promise<string>;
+
 /**
  * AG News test rows as a training evaluated them, kept for the few data settings in use: reading
  * the CSVs takes seconds, paging through disagreements should not.
+ *
+ * The folder is located on the first request that needs texts, never at start-up: the API serves
+ * everything else without the data. A failed search is not kept, so data put in place later
+ * (or a download that works the next time) is found without a restart.
  */
 export class TestTextCache {
   private readonly entries = new Map<string, Promise<TestSet>>();
+  private readonly locate: AgNewsDirLocator;
+  private located: Promise<string> | undefined;
 
   constructor(
-    private readonly agNewsDir: string,
+    /** A folder, or how to find one (`resolveAgNewsDir`, as the worker does). */
+    agNewsDir: string | AgNewsDirLocator,
     /** @defaultValue 4 */
     private readonly capacity = 4,
-  ) {}
+  ) {
+    this.locate = typeof agNewsDir === 'string' ? async () => agNewsDir : agNewsDir;
+  }
 
   get(key: TestSetKey): Promise<TestSet> {
     const id = JSON.stringify([
@@ -50,9 +62,21 @@ export class TestTextCache {
     return loading;
   }
 
+  /** One search at a time (a download must not start twice); a failure is forgotten. */
+  private agNewsDir(): Promise<string> {
+    if (this.located === undefined) {
+      const locating = this.locate();
+      locating.catch(() => {
+        if (this.located === locating) this.located = undefined;
+      });
+      this.located = locating;
+    }
+    return this.located;
+  }
+
   private async load(key: TestSetKey): Promise<TestSet> {
     const corpus = await loadAgNews({
-      dir: this.agNewsDir,
+      dir: await this.agNewsDir(),
       validationFraction: key.validationFraction,
       seed: key.seed,
       ...(key.trainPerClass === undefined ? {} : { trainLimit: { perClass: key.trainPerClass } }),

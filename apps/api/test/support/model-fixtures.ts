@@ -4,6 +4,7 @@ import {
   buildClassifier,
   type ClassifierModel,
   initBackend,
+  type Predictions,
   saveClassifier,
   TEXT_ENCODING,
   trainClassifier,
@@ -78,6 +79,10 @@ export interface FixtureModel {
     msPerTextBatch1: number;
     msPerTextBatch64: number;
   } | null;
+  /** Written as `predictions.json` (what disagreements read). @defaultValue none */
+  predictions?: Predictions;
+  /** The data settings recorded as metrics.json `spec.data`, as the worker records them. @defaultValue none */
+  data?: { seed: number; validationFraction: number; testPerClass?: number };
 }
 
 /**
@@ -98,6 +103,7 @@ export async function writeFixtureModel(modelsDir: string, spec: FixtureModel): 
     tokenizerOptions,
     ...(spec.created === undefined ? {} : { created: spec.created }),
     overwrite: spec.overwrite ?? false,
+    ...(spec.predictions === undefined ? {} : { predictions: spec.predictions }),
     metrics:
       m === null
         ? undefined
@@ -151,6 +157,7 @@ export async function writeFixtureModel(modelsDir: string, spec: FixtureModel): 
             },
             job: { id: `job-${spec.id}`, name: `fixture ${spec.id}`, tags: ['fixture'] },
             data: { source: 'fixture' },
+            ...(spec.data === undefined ? {} : { spec: { data: spec.data } }),
           },
   });
   return dir;

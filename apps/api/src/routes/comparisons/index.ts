@@ -16,7 +16,7 @@ import {
   type TrainingJobData,
   type TrainingResult,
 } from '@newscell/contracts';
-import { agNewsDirFromEnv } from '@newscell/dataset';
+import { resolveAgNewsDir } from '@newscell/dataset';
 import { FlowProducer, Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -30,7 +30,11 @@ export interface ComparisonRoutesOptions {
   /** BullMQ key prefix (not `prefix`: Fastify would read that as a route prefix). */
   queuePrefix: string;
   modelsDir: string;
-  /** Where the AG News CSVs are, for the texts of disagreements. @defaultValue `AGNEWS_DIR` or the shared folder */
+  /**
+   * Where the AG News CSVs are, for the texts of disagreements; looked up on the first request
+   * that needs them, so the API starts and serves without the data.
+   * @defaultValue found as the worker finds it: `AGNEWS_DIR`, else `./data/ag_news`, else a download
+   */
   agNewsDir?: string;
   /** Largest comparison accepted. @defaultValue `TRAINING_BUDGET_DEFAULTS` */
   budget?: TrainingBudget;
@@ -81,7 +85,7 @@ export async function comparisonRoutes(app: FastifyInstance, options: Comparison
     prefix: options.queuePrefix,
     modelsDir: options.modelsDir,
     ...(options.budget === undefined ? {} : { budget: options.budget }),
-    testTexts: new TestTextCache(options.agNewsDir ?? agNewsDirFromEnv()),
+    testTexts: new TestTextCache(options.agNewsDir ?? (async () => (await resolveAgNewsDir()).dir)),
   });
   app.addHook('onClose', async () => {
     // As the training queue does: BullMQ's close would wait for ever for an absent Redis.
