@@ -1,4 +1,11 @@
-import { CELL_TYPES, type EmbeddingSource, type TrainingJobData } from '@newscell/contracts';
+import {
+  CELL_TYPES,
+  type EmbeddingSource,
+  parseEnvironment,
+  TrainingBudgetEnvSchema,
+  type TrainingJobData,
+  trainingBudgetFromEnv,
+} from '@newscell/contracts';
 import { runTraining, type TrainingRun } from '@newscell/pipeline';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { initBackendOnStderr } from './backend-on-stderr.js';
@@ -90,6 +97,8 @@ export function registerTrainCommand(program: Command): void {
 
 async function trainAction(flags: TrainFlags): Promise<void> {
   const spec = trainingSpecFromFlags(flags);
+  // The same limits as the worker's: a run refused there is refused here before any data is read.
+  const budget = trainingBudgetFromEnv(parseEnvironment(TrainingBudgetEnvSchema, process.env));
   await initBackendOnStderr();
   const progress = new TrainingProgress();
   const abort = new AbortController();
@@ -101,6 +110,7 @@ async function trainAction(flags: TrainFlags): Promise<void> {
       modelsDir: resolveModelsDir(flags.modelsDir),
       ...(flags.id === undefined ? {} : { modelId: flags.id }),
       embeddingsDir: process.env['NEWSCELL_EMBEDDINGS_DIR'] || 'var/embeddings',
+      budget,
       signal: abort.signal,
       log: (line) => progress.log(line),
       onPhase: (phase) => progress.phase(phase),
