@@ -1,22 +1,16 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findWorkspaceRoot } from '@newscell/dataset';
+import { resolve } from 'node:path';
 
 /** `MODELS_DIR` when the environment sets none, as for the worker and the API. */
 export const DEFAULT_MODELS_DIR = 'var/models';
 
 /**
- * The model registry folder: `--models-dir` (relative to the current directory), else
- * `MODELS_DIR`, else `var/models`, both relative to the repository root, so `newscell` finds the
- * models the worker saved from wherever it is run.
+ * The model registry folder: `--models-dir`, else `MODELS_DIR`, else `var/models`. A relative path
+ * is taken from the working directory — the one rule of the API and the worker too (`npm start`
+ * runs them from the repository root, so `newscell` run there sees the models they saved).
  */
 export function resolveModelsDir(
   flag: string | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): string {
-  if (flag !== undefined) return resolve(flag);
-  const configured = env['MODELS_DIR'] || DEFAULT_MODELS_DIR;
-  if (isAbsolute(configured)) return configured;
-  const root = findWorkspaceRoot(dirname(fileURLToPath(import.meta.url)));
-  return resolve(root ?? process.cwd(), configured);
+  return resolve(flag ?? (env['MODELS_DIR'] || DEFAULT_MODELS_DIR));
 }

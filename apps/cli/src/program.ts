@@ -1,4 +1,5 @@
 import { isNewscellError } from '@newscell/contracts';
+import { BACKEND_NAMES } from '@newscell/models';
 import { Command, CommanderError } from 'commander';
 import { registerEvalCommand } from './eval-command.js';
 import { registerModelsCommand } from './models-command.js';
@@ -23,7 +24,11 @@ export function createProgram(): Command {
   for (const command of program.commands) command.exitOverride();
   program.addHelpText(
     'after',
-    '\nEnvironment: MODELS_DIR (default var/models under the repository), AGNEWS_DIR (AG News folder),\nTFJS_BACKEND (wasm | cpu | tensorflow).\nRun "newscell <command> --help" for the flags of a command.',
+    `
+Environment: MODELS_DIR (default var/models; a relative path is taken from the working directory,
+as by the API and the worker), AGNEWS_DIR (the AG News folder; else ./data/ag_news, else a
+download into ./data), TFJS_BACKEND (${BACKEND_NAMES.join(' | ')}; default the fastest available).
+Run "newscell <command> --help" for the flags of a command.`,
   );
   return program;
 }
