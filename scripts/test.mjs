@@ -3,14 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clearReports, summarise } from './test-report.mjs';
+import { clearReports, finalLines, summarise } from './test-report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
+const vitest = join(root, 'node_modules', '.bin', 'vitest');
 const passThrough = process.argv.slice(2);
 
-function run(args, env = process.env) {
-  return spawnSync(turbo, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
+function run(args, env = process.env, command = turbo) {
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
 }
 
 if (run(['run', 'build', '--output-logs=errors-only']) !== 0) {
@@ -29,11 +30,17 @@ try {
     ...process.env,
     REDIS_URL: redis.url,
   });
+  // The root's own scripts (this summary among them) have tests too: scripts/test/.
+  const scripts = run(
+    ['run', '--config', join(root, 'scripts', 'vitest.config.mjs')],
+    process.env,
+    vitest,
+  );
+  if (status === 0) status = scripts;
 } finally {
   await redis.stop();
 }
 
-const { passed, failed, skipped, lines } = summarise(root);
-for (const line of lines) console.log(line);
-console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(status !== 0 || failed > 0 ? 1 : 0);
+const summary = finalLines(summarise(root, { scripts: true }), status);
+for (const line of summary.lines) console.log(line);
+process.exit(status !== 0 || summary.failed > 0 ? 1 : 0);
