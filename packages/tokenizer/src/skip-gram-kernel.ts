@@ -14,16 +14,22 @@
  * (every update multiplies them by a zero), so they never change a dot product.
  */
 import {
+  type Code,
+  doWhileLoop,
   F32,
+  FunctionBuilder,
   f32,
+  f32x4,
+  get,
   I32,
-  MODULE_HEADER,
-  name,
-  section,
-  sleb,
-  uleb,
+  i32,
+  ifElse,
+  kernelModule,
+  select,
+  set,
+  tee,
   V128,
-  vec,
+  v128,
   webAssembly,
 } from '@newscell/wasm-bytes';
 import { EmbeddingsError } from './errors.js';
@@ -147,248 +153,144 @@ function align(value: number, to: number): number {
   return Math.ceil(value / to) * to;
 }
 
-// --- WebAssembly encoding -------------------------------------------------------------------
-
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  end: 0x0b,
-  brIf: 0x0d,
-  select: 0x1b,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Load: 0x28,
-  f32Load: 0x2a,
-  i32Const: 0x41,
-  f32Const: 0x43,
-  i32Eqz: 0x45,
-  i32LtU: 0x49,
-  f32Le: 0x5f,
-  f32Ge: 0x60,
-  i32Add: 0x6a,
-  i32Shl: 0x74,
-  f32Add: 0x92,
-  f32Sub: 0x93,
-  f32Mul: 0x94,
-} as const;
-const simd = {
-  load: 0x00,
-  store: 0x0b,
-  f32x4Splat: 0x13,
-  f32x4ExtractLane: 0x1f,
-  f32x4Add: 0xe4,
-  f32x4Mul: 0xe6,
-};
+// --- WebAssembly ---------------------------------------------------------------------------
 
 /** The module: one exported memory sized for the layout and `pair(l1: i32, count: i32, alpha: f32)`. */
 function kernelModuleBytes(rowBytes: number, memoryBytes: number): Uint8Array {
-  // Locals: 0 l1, 1 count, 2 alpha (params); 3 t, 4 l2, 5 k; 6 acc, 7 acc2; 8 f, 9 g; 10 gv, 11 w; 12 label.
-  const [L1, COUNT, ALPHA, T, L2, K, ACC, ACC2, F, G, GV, W, LABEL] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-  ];
-  const get = (i: number) => [op.localGet, i];
-  const set = (i: number) => [op.localSet, i];
-  const i32c = (v: number) => [op.i32Const, ...sleb(v)];
-  const f32c = (v: number) => [op.f32Const, ...f32(v)];
-  const s = (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm];
-  const memarg = (offset: number) => [0, ...uleb(offset)];
-  const v128Load = (offset = 0) => s(simd.load, ...memarg(offset));
-  const v128Store = (offset = 0) => s(simd.store, ...memarg(offset));
-  // for (k = 0; k < rowBytes; k += 32) { body(k, +0); body(k, +16) }: two f32x4 blocks per turn
-  // (rows are padded to 8 floats), addressed through the load/store offset immediates.
-  const overRow = (body: (offset: number) => number[]) => [
-    ...i32c(0),
+  const fn = new FunctionBuilder([I32, I32, F32]);
+  const [L1, COUNT, ALPHA] = [0, 1, 2];
+  const [T, L2, K] = [fn.local(I32), fn.local(I32), fn.local(I32)];
+  const [ACC, ACC2] = [fn.local(V128), fn.local(V128)];
+  const [F, G] = [fn.local(F32), fn.local(F32)];
+  const [GV, W] = [fn.local(V128), fn.local(V128)];
+  const LABEL = fn.local(F32);
+  // for (k = 0; k < rowBytes; k += 32) { body(+0); body(+16) }: two f32x4 blocks per turn (rows
+  // are padded to 8 floats), addressed through the load/store offset immediates; rowBytes ≥ 32.
+  const overRow = (body: (offset: number) => Code): Code => [
+    ...i32.const(0),
     ...set(K),
-    op.loop,
-    0x40,
-    ...body(0),
-    ...body(16),
-    ...get(K),
-    ...i32c(32),
-    op.i32Add,
-    op.localTee,
-    K,
-    ...i32c(rowBytes),
-    op.i32LtU,
-    op.brIf,
-    0,
-    op.end,
+    ...doWhileLoop(K, i32.const(rowBytes), 32, [...body(0), ...body(16)]),
   ];
-  const lane = (i: number) => [...get(ACC), ...s(simd.f32x4ExtractLane, i)];
-  const body = [
+  const plus = (row: number): Code => [...get(row), ...get(K), ...i32.add];
+  const lane = (i: number): Code => [...get(ACC), ...f32x4.extractLane(i)];
+  fn.emit(
     // neu1e = 0
-    ...overRow((o) => [...get(K), ...f32c(0), ...s(simd.f32x4Splat), ...v128Store(NEU + o)]),
-    ...i32c(0),
-    ...set(T),
-    op.loop,
-    0x40,
-    // l2 = targets[t]
-    ...get(T),
-    ...i32c(2),
-    op.i32Shl,
-    op.i32Load,
-    2,
-    ...uleb(TARGETS),
-    ...set(L2),
-    // acc, acc2 = Σ syn0[l1..] * syn1[l2..] over alternate blocks (two chains halve add latency)
-    ...f32c(0),
-    ...s(simd.f32x4Splat),
-    op.localTee,
-    ACC,
-    ...set(ACC2),
-    ...overRow((o) => [
-      ...get(o === 0 ? ACC : ACC2),
-      ...get(L1),
-      ...get(K),
-      op.i32Add,
-      ...v128Load(o),
-      ...get(L2),
-      ...get(K),
-      op.i32Add,
-      ...v128Load(o),
-      ...s(simd.f32x4Mul),
-      ...s(simd.f32x4Add),
-      ...set(o === 0 ? ACC : ACC2),
-    ]),
-    ...get(ACC),
-    ...get(ACC2),
-    ...s(simd.f32x4Add),
-    ...set(ACC),
-    ...lane(0),
-    ...lane(1),
-    op.f32Add,
-    ...lane(2),
-    op.f32Add,
-    ...lane(3),
-    op.f32Add,
-    ...set(F),
-    // label = t == 0 ? 1 : 0
-    ...f32c(1),
-    ...f32c(0),
-    ...get(T),
-    op.i32Eqz,
-    op.select,
-    ...set(LABEL),
-    // g = label - σ(f), with σ clamped outside ±MAX_EXP
-    ...get(F),
-    ...f32c(MAX_EXP),
-    op.f32Ge,
-    op.if,
-    0x40,
-    ...get(LABEL),
-    ...f32c(1),
-    op.f32Sub,
-    ...set(G),
-    op.else,
-    ...get(F),
-    ...f32c(-MAX_EXP),
-    op.f32Le,
-    op.if,
-    0x40,
-    ...get(LABEL),
-    ...set(G),
-    op.else,
-    ...get(LABEL),
-    ...get(F),
-    ...f32c(MAX_EXP),
-    op.f32Add,
-    ...f32c(SIGMOID_TABLE_SIZE / MAX_EXP / 2),
-    op.f32Mul,
-    // i32.trunc_sat_f32_s: a NaN from diverged training must not trap; the caller reports it.
-    0xfc,
-    0x00,
-    ...i32c(2),
-    op.i32Shl,
-    op.f32Load,
-    2,
-    0,
-    op.f32Sub,
-    ...set(G),
-    op.end,
-    op.end,
-    ...get(G),
-    ...get(ALPHA),
-    op.f32Mul,
-    ...s(simd.f32x4Splat),
-    ...set(GV),
-    // neu1e += g·syn1[l2]; syn1[l2] += g·syn0[l1]
-    ...overRow((o) => [
-      ...get(L2),
-      ...get(K),
-      op.i32Add,
-      ...v128Load(o),
-      ...set(W),
-      ...get(K),
-      ...get(K),
-      ...v128Load(NEU + o),
-      ...get(GV),
-      ...get(W),
-      ...s(simd.f32x4Mul),
-      ...s(simd.f32x4Add),
-      ...v128Store(NEU + o),
-      ...get(L2),
-      ...get(K),
-      op.i32Add,
-      ...get(W),
-      ...get(GV),
-      ...get(L1),
-      ...get(K),
-      op.i32Add,
-      ...v128Load(o),
-      ...s(simd.f32x4Mul),
-      ...s(simd.f32x4Add),
-      ...v128Store(o),
-    ]),
-    ...get(T),
-    ...i32c(1),
-    op.i32Add,
-    op.localTee,
-    T,
-    ...get(COUNT),
-    op.i32LtU,
-    op.brIf,
-    0,
-    op.end,
-    // syn0[l1] += neu1e
-    ...overRow((o) => [
-      ...get(L1),
-      ...get(K),
-      op.i32Add,
-      ...get(L1),
-      ...get(K),
-      op.i32Add,
-      ...v128Load(o),
-      ...get(K),
-      ...v128Load(NEU + o),
-      ...s(simd.f32x4Add),
-      ...v128Store(o),
-    ]),
-    op.end,
-  ];
-  const locals = vec([
-    [3, I32],
-    [2, V128],
-    [2, F32],
-    [2, V128],
-    [1, F32],
-  ]);
-  const code = [...locals, ...body];
-  const pages = Math.ceil(memoryBytes / 65536);
-  return Uint8Array.from([
-    ...MODULE_HEADER,
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [F32]]), ...vec([])]])),
-    ...section(3, vec([uleb(0)])),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
-    ...section(
-      7,
-      vec([
-        [...name('memory'), 0x02, 0],
-        [...name('pair'), 0x00, 0],
+    overRow((o) => [...get(K), ...f32.const(0), ...f32x4.splat, ...v128.store(NEU + o)]),
+    i32.const(0),
+    set(T),
+    // count ≥ 1: the positive target is always there.
+    doWhileLoop(T, get(COUNT), 1, [
+      // l2 = targets[t]
+      ...get(T),
+      ...i32.const(2),
+      ...i32.shl,
+      ...i32.load(TARGETS),
+      ...set(L2),
+      // acc, acc2 = Σ syn0[l1..] * syn1[l2..] over alternate blocks (two chains halve add latency)
+      ...f32.const(0),
+      ...f32x4.splat,
+      ...tee(ACC),
+      ...set(ACC2),
+      ...overRow((o) => [
+        ...get(o === 0 ? ACC : ACC2),
+        ...plus(L1),
+        ...v128.load(o),
+        ...plus(L2),
+        ...v128.load(o),
+        ...f32x4.mul,
+        ...f32x4.add,
+        ...set(o === 0 ? ACC : ACC2),
       ]),
-    ),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
-  ]);
+      ...get(ACC),
+      ...get(ACC2),
+      ...f32x4.add,
+      ...set(ACC),
+      ...lane(0),
+      ...lane(1),
+      ...f32.add,
+      ...lane(2),
+      ...f32.add,
+      ...lane(3),
+      ...f32.add,
+      ...set(F),
+      // label = t == 0 ? 1 : 0
+      ...f32.const(1),
+      ...f32.const(0),
+      ...get(T),
+      ...i32.eqz,
+      ...select,
+      ...set(LABEL),
+      // g = label - σ(f), with σ clamped outside ±MAX_EXP
+      ...get(F),
+      ...f32.const(MAX_EXP),
+      ...f32.ge,
+      ...ifElse(
+        [...get(LABEL), ...f32.const(1), ...f32.sub, ...set(G)],
+        [
+          ...get(F),
+          ...f32.const(-MAX_EXP),
+          ...f32.le,
+          ...ifElse(
+            [...get(LABEL), ...set(G)],
+            [
+              ...get(LABEL),
+              ...get(F),
+              ...f32.const(MAX_EXP),
+              ...f32.add,
+              ...f32.const(SIGMOID_TABLE_SIZE / MAX_EXP / 2),
+              ...f32.mul,
+              // saturating: a NaN from diverged training must not trap; the caller reports it.
+              ...i32.truncSatF32S,
+              ...i32.const(2),
+              ...i32.shl,
+              ...f32.load(),
+              ...f32.sub,
+              ...set(G),
+            ],
+          ),
+        ],
+      ),
+      ...get(G),
+      ...get(ALPHA),
+      ...f32.mul,
+      ...f32x4.splat,
+      ...set(GV),
+      // neu1e += g·syn1[l2]; syn1[l2] += g·syn0[l1]
+      ...overRow((o) => [
+        ...plus(L2),
+        ...v128.load(o),
+        ...set(W),
+        ...get(K),
+        ...get(K),
+        ...v128.load(NEU + o),
+        ...get(GV),
+        ...get(W),
+        ...f32x4.mul,
+        ...f32x4.add,
+        ...v128.store(NEU + o),
+        ...plus(L2),
+        ...get(W),
+        ...get(GV),
+        ...plus(L1),
+        ...v128.load(o),
+        ...f32x4.mul,
+        ...f32x4.add,
+        ...v128.store(o),
+      ]),
+    ]),
+    // syn0[l1] += neu1e
+    overRow((o) => [
+      ...plus(L1),
+      ...plus(L1),
+      ...v128.load(o),
+      ...get(K),
+      ...v128.load(NEU + o),
+      ...f32x4.add,
+      ...v128.store(o),
+    ]),
+  );
+  return kernelModule(new Map([['pair', fn]]), {
+    pages: Math.ceil(memoryBytes / 65536),
+    export: 'memory',
+  });
 }

@@ -1,8 +1,8 @@
 /**
  * Writing a small WebAssembly module by hand, without a toolchain: the binary format's encodings
  * (LEB128 integers, little-endian f32, vectors, names, sections) and a typed handle on the
- * runtime's `WebAssembly` object (the project's TypeScript libs have no DOM typings). Used by the
- * tokenizer's skip-gram kernel and the models' Adam kernel; each writes its own function bodies.
+ * runtime's `WebAssembly` object (the project's TypeScript libs have no DOM typings). Function
+ * bodies and modules are written with code.ts on top of these.
  */
 
 /** Unsigned LEB128 (u32). */
@@ -34,7 +34,7 @@ export function sleb(value: number): number[] {
 }
 
 /** A float32 as its four little-endian bytes (`f32.const`'s immediate). */
-export function f32(value: number): number[] {
+export function f32Bytes(value: number): number[] {
   return [...new Uint8Array(Float32Array.of(value).buffer)];
 }
 

@@ -3,10 +3,11 @@ import {
   countedLoop,
   F32,
   FunctionBuilder,
+  f32x4,
   get,
   I32,
   i32,
-  i32Const,
+  kernelModule,
   memoryKernelModule,
   set,
   V128,
@@ -27,7 +28,7 @@ describe('function builder and kernel modules', () => {
     const fn = new FunctionBuilder([I32, I32, I32]);
     const at = fn.local(I32);
     fn.emit(
-      i32Const(0),
+      i32.const(0),
       set(at),
       countedLoop(at, get(2), 16, [
         ...get(1),
@@ -37,10 +38,10 @@ describe('function builder and kernel modules', () => {
         ...get(at),
         ...i32.add,
         ...v128.load(),
-        ...v128.f32x4(2),
-        ...v128.mul,
-        ...v128.f32x4(0.5),
-        ...v128.add,
+        ...v128.constF32x4(2),
+        ...f32x4.mul,
+        ...v128.constF32x4(0.5),
+        ...f32x4.add,
         ...v128.store(),
       ]),
     );
@@ -58,5 +59,33 @@ describe('function builder and kernel modules', () => {
       2.5, 4.5, 6.5, 8.5, 10.5, 12.5, 14.5, 16.5,
     ]);
     expect(floats[24]).toBe(0); // stops at the byte count
+  });
+
+  it('defines and exports its own memory, or none: no import to satisfy', () => {
+    const fn = new FunctionBuilder([I32]);
+    fn.emit(get(0), v128.constF32x4(1, 2, 3, 4), v128.store());
+    const api = webAssembly();
+    if (api === undefined) throw new Error('no WebAssembly');
+    const own = kernelModule(new Map([['fill', fn]]), { pages: 3, export: 'memory' });
+    const { exports } = new api.Instance(new api.Module(own), {});
+    const buffer = (exports.memory as { buffer: ArrayBuffer }).buffer;
+    expect(buffer.byteLength).toBe(3 * 65536);
+    (exports.fill as (at: number) => void)(65536 * 3 - 16);
+    expect(Array.from(new Float32Array(buffer, 65536 * 3 - 16))).toEqual([1, 2, 3, 4]);
+    const hidden = kernelModule(new Map([['fill', fn]]), { pages: 1 });
+    expect(Object.keys(new api.Instance(new api.Module(hidden), {}).exports)).toEqual(['fill']);
+  });
+
+  it('imports its memory under any name', () => {
+    const fn = new FunctionBuilder([I32]);
+    fn.emit(get(0), v128.constF32x4(5), v128.store());
+    const api = webAssembly();
+    if (api === undefined) throw new Error('no WebAssembly');
+    const bytes = kernelModule(new Map([['fill', fn]]), { import: ['heap', 'floats'] });
+    const memory = new api.Memory({ initial: 1 });
+    const { exports } = new api.Instance(new api.Module(bytes), { heap: { floats: memory } });
+    (exports.fill as (at: number) => void)(32);
+    expect(Array.from(new Float32Array(memory.buffer, 32, 4))).toEqual([5, 5, 5, 5]);
+    expect(() => new api.Instance(new api.Module(bytes), { env: { memory } })).toThrow();
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { f32, MODULE_HEADER, name, section, sleb, uleb, vec, webAssembly } from '../src/index.js';
+import {
+  f32Bytes,
+  MODULE_HEADER,
+  name,
+  section,
+  sleb,
+  uleb,
+  vec,
+  webAssembly,
+} from '../src/index.js';
 
 describe('WebAssembly binary encodings', () => {
   it('writes LEB128 as the spec’s examples', () => {
@@ -15,7 +24,7 @@ describe('WebAssembly binary encodings', () => {
   });
 
   it('writes floats, vectors, names and sections', () => {
-    expect(f32(1)).toEqual([0x00, 0x00, 0x80, 0x3f]);
+    expect(f32Bytes(1)).toEqual([0x00, 0x00, 0x80, 0x3f]);
     expect(vec([[1, 2], [3]])).toEqual([2, 1, 2, 3]);
     expect(name('né')).toEqual([3, 0x6e, 0xc3, 0xa9]);
     expect(section(7, new Array(200).fill(0)).slice(0, 3)).toEqual([7, 0xc8, 0x01]);

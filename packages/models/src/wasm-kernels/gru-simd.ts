@@ -15,7 +15,7 @@
  *   `r ⊙ h`; adds `r ⊙ d(r ⊙ h)` to `dhPrev`.
  * - `backwardState(n, rowsOn, back, dhPrev, dh)`: `dh ← dhPrev + back` (by batch row).
  */
-import { type Code, type FunctionBuilder, get, set, v128 } from '@newscell/wasm-bytes';
+import { type Code, type FunctionBuilder, f32x4, get, set, v128 } from '@newscell/wasm-bytes';
 import { FORWARD_KINDS } from './lstm-simd.js';
 import {
   byBatch,
@@ -70,7 +70,7 @@ function gates(U: number, hard: boolean, table: boolean): FunctionBuilder {
       const pre = (q: number): Code => [
         ...m.load('xw', q * U),
         ...m.load('recZr', q * U),
-        ...v128.add,
+        ...f32x4.add,
       ];
       return [
         ...m.store('gates', 0, [...pre(0), ...gate(hard, m.scratch)]),
@@ -78,7 +78,7 @@ function gates(U: number, hard: boolean, table: boolean): FunctionBuilder {
         ...gate(hard, m.scratch),
         ...set(r),
         ...m.store('gates', U, get(r)),
-        ...m.store('rh', 0, [...get(r), ...m.load('h'), ...v128.mul]),
+        ...m.store('rh', 0, [...get(r), ...m.load('h'), ...f32x4.mul]),
       ];
     },
   );
@@ -97,7 +97,7 @@ function update(U: number, save: boolean, table: boolean): FunctionBuilder {
     const code: number[] = [
       ...m.load('xw', 2 * U),
       ...m.load('recH'),
-      ...v128.add,
+      ...f32x4.add,
       ...tanh(m.scratch),
       ...set(candidate),
       ...m.store('gates', 2 * U, get(candidate)),
@@ -112,13 +112,13 @@ function update(U: number, save: boolean, table: boolean): FunctionBuilder {
       ...m.store('h', 0, [
         ...get(z),
         ...get(old),
-        ...v128.mul,
-        ...v128.f32x4(1),
+        ...f32x4.mul,
+        ...v128.constF32x4(1),
         ...get(z),
-        ...v128.sub,
+        ...f32x4.sub,
         ...get(candidate),
-        ...v128.mul,
-        ...v128.add,
+        ...f32x4.mul,
+        ...f32x4.add,
       ]),
     );
     return code;
@@ -156,24 +156,24 @@ function backwardUpdate(U: number, hard: boolean): FunctionBuilder {
         ...get(dh),
         ...m.load('hPrev'),
         ...get(candidate),
-        ...v128.sub,
-        ...v128.mul,
+        ...f32x4.sub,
+        ...f32x4.mul,
         ...gateSlope(hard, z),
-        ...v128.mul,
+        ...f32x4.mul,
         ...set(dz),
         ...get(dh),
-        ...v128.f32x4(1),
+        ...v128.constF32x4(1),
         ...get(z),
-        ...v128.sub,
-        ...v128.mul,
+        ...f32x4.sub,
+        ...f32x4.mul,
         ...tanhSlope(candidate),
-        ...v128.mul,
+        ...f32x4.mul,
         ...set(dCandidate),
         ...m.store('dPre', 0, get(dz)),
         ...m.store('dPre', 2 * U, get(dCandidate)),
         ...m.store('dZr', 0, get(dz)),
         ...m.store('dCandidate', 0, get(dCandidate)),
-        ...m.store('dhPrev', 0, [...get(dh), ...get(z), ...v128.mul]),
+        ...m.store('dhPrev', 0, [...get(dh), ...get(z), ...f32x4.mul]),
       ];
     },
   );
@@ -199,9 +199,9 @@ function backwardReset(U: number, hard: boolean): FunctionBuilder {
         ...set(drh),
         ...get(drh),
         ...m.load('hPrev'),
-        ...v128.mul,
+        ...f32x4.mul,
         ...gateSlope(hard, r),
-        ...v128.mul,
+        ...f32x4.mul,
         ...set(dr),
         ...m.store('dPre', U, get(dr)),
         ...m.store('dZr', U, get(dr)),
@@ -209,8 +209,8 @@ function backwardReset(U: number, hard: boolean): FunctionBuilder {
           ...m.load('dhPrev'),
           ...get(drh),
           ...get(r),
-          ...v128.mul,
-          ...v128.add,
+          ...f32x4.mul,
+          ...f32x4.add,
         ]),
       ];
     },
@@ -225,6 +225,6 @@ function backwardState(U: number): FunctionBuilder {
       ['dh', byBatch(U)],
     ],
     U,
-    (m) => m.store('dh', 0, [...m.load('dhPrev'), ...m.load('back'), ...v128.add]),
+    (m) => m.store('dh', 0, [...m.load('dhPrev'), ...m.load('back'), ...f32x4.add]),
   );
 }

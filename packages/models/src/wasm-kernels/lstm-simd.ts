@@ -13,7 +13,7 @@
  *   `dPre[k]`; `dc` (by batch row) becomes the gradient for the step before; `dh` is only read.
  */
 import type { FunctionBuilder } from '@newscell/wasm-bytes';
-import { type Code, get, set, v128 } from '@newscell/wasm-bytes';
+import { type Code, f32x4, get, set } from '@newscell/wasm-bytes';
 import {
   byBatch,
   byList,
@@ -66,7 +66,11 @@ function forward(units: number, hard: boolean, save: boolean, table: boolean): F
   }
   return rowKernel(matrices, U, (m) => {
     const [i, f, g, o, c, t] = [m.local(), m.local(), m.local(), m.local(), m.local(), m.local()];
-    const pre = (q: number): Code => [...m.load('xw', q * U), ...m.load('rec', q * U), ...v128.add];
+    const pre = (q: number): Code => [
+      ...m.load('xw', q * U),
+      ...m.load('rec', q * U),
+      ...f32x4.add,
+    ];
     const code: number[] = [
       ...pre(0),
       ...gate(hard, m.scratch),
@@ -95,11 +99,11 @@ function forward(units: number, hard: boolean, save: boolean, table: boolean): F
     code.push(
       ...m.load('c'),
       ...get(f),
-      ...v128.mul,
+      ...f32x4.mul,
       ...get(i),
       ...get(g),
-      ...v128.mul,
-      ...v128.add,
+      ...f32x4.mul,
+      ...f32x4.add,
       ...set(c),
       ...m.store('c', 0, get(c)),
       ...get(c),
@@ -107,7 +111,7 @@ function forward(units: number, hard: boolean, save: boolean, table: boolean): F
       ...set(t),
     );
     if (save) code.push(...m.store('tanhC', 0, get(t)));
-    code.push(...m.store('h', 0, [...get(o), ...get(t), ...v128.mul]));
+    code.push(...m.store('h', 0, [...get(o), ...get(t), ...f32x4.mul]));
     return code;
   });
 }
@@ -144,39 +148,39 @@ function backward(units: number, hard: boolean): FunctionBuilder {
         ...m.load('dc'),
         ...get(dh),
         ...get(o),
-        ...v128.mul,
+        ...f32x4.mul,
         ...tanhSlope(t),
-        ...v128.mul,
-        ...v128.add,
+        ...f32x4.mul,
+        ...f32x4.add,
         ...set(dc),
-        ...m.store('dc', 0, [...get(dc), ...get(f), ...v128.mul]),
+        ...m.store('dc', 0, [...get(dc), ...get(f), ...f32x4.mul]),
         ...m.store('dPre', 0, [
           ...get(dc),
           ...get(g),
-          ...v128.mul,
+          ...f32x4.mul,
           ...gateSlope(hard, i),
-          ...v128.mul,
+          ...f32x4.mul,
         ]),
         ...m.store('dPre', U, [
           ...get(dc),
           ...m.load('cPrev'),
-          ...v128.mul,
+          ...f32x4.mul,
           ...gateSlope(hard, f),
-          ...v128.mul,
+          ...f32x4.mul,
         ]),
         ...m.store('dPre', 2 * U, [
           ...get(dc),
           ...get(i),
-          ...v128.mul,
+          ...f32x4.mul,
           ...tanhSlope(g),
-          ...v128.mul,
+          ...f32x4.mul,
         ]),
         ...m.store('dPre', 3 * U, [
           ...get(dh),
           ...get(t),
-          ...v128.mul,
+          ...f32x4.mul,
           ...gateSlope(hard, o),
-          ...v128.mul,
+          ...f32x4.mul,
         ]),
       ];
     },

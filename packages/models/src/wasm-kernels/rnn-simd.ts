@@ -7,7 +7,7 @@
  *   `(n, rowsOn, ids, table, rec, h)`, row `ids[k]` of the vocabulary table for `xw[k]`.
  * - `backward(n, rowsOn, dh, hNext, dPre)`: `dPre[k] = dh·(1 − h²)`.
  */
-import { type FunctionBuilder, get, set, v128 } from '@newscell/wasm-bytes';
+import { type FunctionBuilder, f32x4, get, set } from '@newscell/wasm-bytes';
 import { FORWARD_KINDS } from './lstm-simd.js';
 import {
   byBatch,
@@ -48,7 +48,7 @@ function forward(U: number, save: boolean, table: boolean): FunctionBuilder {
     const code: number[] = [
       ...m.load('xw'),
       ...m.load('rec'),
-      ...v128.add,
+      ...f32x4.add,
       ...tanh(m.scratch),
       ...set(next),
     ];
@@ -71,7 +71,7 @@ function backward(U: number): FunctionBuilder {
       return [
         ...m.load('hNext'),
         ...set(next),
-        ...m.store('dPre', 0, [...m.load('dh'), ...tanhSlope(next), ...v128.mul]),
+        ...m.store('dPre', 0, [...m.load('dh'), ...tanhSlope(next), ...f32x4.mul]),
       ];
     },
   );

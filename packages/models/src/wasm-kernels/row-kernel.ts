@@ -13,10 +13,10 @@ import {
   type Code,
   countedLoop,
   FunctionBuilder,
+  f32x4,
   get,
   I32,
   i32,
-  i32Const,
   set,
   V128,
   v128,
@@ -91,14 +91,14 @@ export function rowKernel(
   const outer: number[] = [
     ...get(ROWS_ON),
     ...get(k),
-    ...i32Const(4),
+    ...i32.const(4),
     ...i32.mul,
     ...i32.add,
     ...i32.load(),
     ...set(batchRow),
   ];
   if (hasList) {
-    outer.push(...get(LIST), ...get(k), ...i32Const(4), ...i32.mul, ...i32.add, ...i32.load());
+    outer.push(...get(LIST), ...get(k), ...i32.const(4), ...i32.mul, ...i32.add, ...i32.load());
     outer.push(...set(listRow));
   }
   const index = { text: k, batch: batchRow, list: listRow };
@@ -106,14 +106,14 @@ export function rowKernel(
     outer.push(
       ...get(param),
       ...get(index[matrix.row ?? 'text']),
-      ...i32Const(matrix.stride),
+      ...i32.const(matrix.stride),
       ...i32.mul,
       ...i32.add,
       ...set(row),
     );
   }
-  outer.push(...i32Const(0), ...set(j), ...countedLoop(j, i32Const(rowBytes), 16, inner));
-  fn.emit(i32Const(0), set(k), countedLoop(k, get(N), 1, outer));
+  outer.push(...i32.const(0), ...set(j), ...countedLoop(j, i32.const(rowBytes), 16, inner));
+  fn.emit(i32.const(0), set(k), countedLoop(k, get(N), 1, outer));
   // With no batch-row matrix, rowsOn may be 0: the load above reads heap bytes 0–3, harmless.
   return fn;
 }
@@ -121,28 +121,28 @@ export function rowKernel(
 /** tanh of the v128 on the stack, as activations.ts's rational function (clamped input). */
 export function tanh(s: Scratch): Code {
   return [
-    ...v128.f32x4(TANH_CLAMP),
-    ...v128.min,
-    ...v128.f32x4(-TANH_CLAMP),
-    ...v128.max,
+    ...v128.constF32x4(TANH_CLAMP),
+    ...f32x4.min,
+    ...v128.constF32x4(-TANH_CLAMP),
+    ...f32x4.max,
     ...set(s.a),
     ...get(s.a),
     ...get(s.a),
-    ...v128.mul,
+    ...f32x4.mul,
     ...set(s.b),
     ...get(s.a),
     ...polynomial(TANH_NUMERATOR, s.b),
-    ...v128.mul,
+    ...f32x4.mul,
     ...polynomial(TANH_DENOMINATOR, s.b),
-    ...v128.div,
+    ...f32x4.div,
   ];
 }
 
 /** `c[0]·x^(m-1) + … + c[m-1]` by Horner's rule, `x` in a local. */
 function polynomial(coefficients: readonly number[], x: number): Code {
   const [first, ...rest] = coefficients;
-  const code: number[] = [...v128.f32x4(first as number)];
-  for (const c of rest) code.push(...get(x), ...v128.mul, ...v128.f32x4(c), ...v128.add);
+  const code: number[] = [...v128.constF32x4(first as number)];
+  for (const c of rest) code.push(...get(x), ...f32x4.mul, ...v128.constF32x4(c), ...f32x4.add);
   return code;
 }
 
@@ -150,24 +150,24 @@ function polynomial(coefficients: readonly number[], x: number): Code {
 export function gate(hard: boolean, s: Scratch): Code {
   if (hard) {
     return [
-      ...v128.f32x4(0.2),
-      ...v128.mul,
-      ...v128.f32x4(0.5),
-      ...v128.add,
-      ...v128.f32x4(1),
-      ...v128.min,
-      ...v128.f32x4(0),
-      ...v128.max,
+      ...v128.constF32x4(0.2),
+      ...f32x4.mul,
+      ...v128.constF32x4(0.5),
+      ...f32x4.add,
+      ...v128.constF32x4(1),
+      ...f32x4.min,
+      ...v128.constF32x4(0),
+      ...f32x4.max,
     ];
   }
   return [
-    ...v128.f32x4(0.5),
-    ...v128.mul,
+    ...v128.constF32x4(0.5),
+    ...f32x4.mul,
     ...tanh(s),
-    ...v128.f32x4(0.5),
-    ...v128.mul,
-    ...v128.f32x4(0.5),
-    ...v128.add,
+    ...v128.constF32x4(0.5),
+    ...f32x4.mul,
+    ...v128.constF32x4(0.5),
+    ...f32x4.add,
   ];
 }
 
@@ -176,23 +176,23 @@ export function gateSlope(hard: boolean, y: number): Code {
   if (hard) {
     // bitselect(bitselect(0.2, 0, y > 0), 0, y < 1)
     return [
-      ...v128.f32x4(0.2),
-      ...v128.f32x4(0),
+      ...v128.constF32x4(0.2),
+      ...v128.constF32x4(0),
       ...get(y),
-      ...v128.f32x4(0),
-      ...v128.gt,
+      ...v128.constF32x4(0),
+      ...f32x4.gt,
       ...v128.bitselect,
-      ...v128.f32x4(0),
+      ...v128.constF32x4(0),
       ...get(y),
-      ...v128.f32x4(1),
-      ...v128.lt,
+      ...v128.constF32x4(1),
+      ...f32x4.lt,
       ...v128.bitselect,
     ];
   }
-  return [...get(y), ...v128.f32x4(1), ...get(y), ...v128.sub, ...v128.mul];
+  return [...get(y), ...v128.constF32x4(1), ...get(y), ...f32x4.sub, ...f32x4.mul];
 }
 
 /** `1 − y²` of a local (tanh's derivative from its output). */
 export function tanhSlope(y: number): Code {
-  return [...v128.f32x4(1), ...get(y), ...get(y), ...v128.mul, ...v128.sub];
+  return [...v128.constF32x4(1), ...get(y), ...get(y), ...f32x4.mul, ...f32x4.sub];
 }

@@ -2,7 +2,8 @@ import {
   countedLoop,
   F32,
   FunctionBuilder,
-  f32x1,
+  f32,
+  f32x4,
   get,
   I32,
   i32,
@@ -61,27 +62,27 @@ function kernelFor(memory: WasmMemory): SumSquares | null {
     ...get(at),
     ...i32.add,
     ...v128.load(offset),
-    ...v128.mul,
+    ...f32x4.mul,
   ];
   fn.emit(
     countedLoop(at, get(BYTES), 32, [
       ...get(a),
       ...square(0),
-      ...v128.add,
+      ...f32x4.add,
       ...set(a),
       ...get(b),
       ...square(16),
-      ...v128.add,
+      ...f32x4.add,
       ...set(b),
     ]),
     get(a),
     get(b),
-    v128.add,
+    f32x4.add,
     set(a),
     [0, 1, 2, 3].flatMap((lane, i) => [
       ...get(a),
-      ...v128.extractLane(lane),
-      ...(i === 0 ? [] : f32x1.add),
+      ...f32x4.extractLane(lane),
+      ...(i === 0 ? [] : f32.add),
     ]),
   );
   const bytes = memoryKernelModule(new Map([['sum_squares', fn]]));
