@@ -79,6 +79,12 @@ export interface TrainingCheckpoint {
    * optimizer and generator are those after its last finished batch.
    */
   partialEpoch?: PartialEpoch;
+  /**
+   * The caller's own record of what the run was built from (the pipeline keeps the vocabulary and
+   * hashes of the spec and data here, so a resume rebuilds none of it). Stored as JSON in
+   * `checkpoint.json` and handed back as read; never looked at by training.
+   */
+  inputs?: unknown;
 }
 
 export function storeTensor(name: string, tensor: Tensor): StoredTensor {

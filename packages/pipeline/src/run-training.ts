@@ -32,12 +32,13 @@ import {
 } from '@newscell/models';
 import type { Vocabulary } from '@newscell/tokenizer';
 import { loadCorpusStage } from './corpus-stage.js';
-import { buildEmbeddingsStage } from './embeddings-stage.js';
+import { buildEmbeddingsStage, type EmbeddingsStage } from './embeddings-stage.js';
 import type { CacheOutcome, PipelineCache } from './pipeline-cache.js';
 import { type ResolvedTrainingSpec, resolveTrainingSpec } from './resolve-training-spec.js';
+import { carriedVocabulary, resumeInputs } from './resume-inputs.js';
 import { checkTrainingBudget } from './training-budget.js';
 import { AG_NEWS_BOUNDS, estimateTrainingCost } from './training-cost.js';
-import { buildVocabularyStage } from './vocabulary-stage.js';
+import { buildVocabularyStage, type VocabularyStage } from './vocabulary-stage.js';
 
 export interface RunTrainingContext {
   /** Registry folder; the model is saved as `<modelsDir>/<modelId>`. */
@@ -153,13 +154,43 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
     `data: ${counts.train} train, ${counts.validation} validation, ${counts.test} test rows from ${corpus.summary.dir} (${backend.name} backend); ${cacheNote(corpusOutcome, ctx.cache)}`,
   );
 
+  const datasetSplitHash = sha256(JSON.stringify(corpus.summary));
+  // The checkpoint first: one this run can resume carries its vocabulary and model config, and
+  // its weights replace the initial embeddings, so neither stage is redone.
+  let resumeFrom =
+    ctx.checkpointDir === undefined
+      ? undefined
+      : ((await readResumableCheckpoint(ctx.checkpointDir, log)) ?? undefined);
+  const carried =
+    resumeFrom === undefined
+      ? undefined
+      : carriedVocabulary(resumeFrom, resolved, datasetSplitHash);
+  if (carried !== undefined && 'reason' in carried && ctx.checkpointDir !== undefined) {
+    await log(`checkpoint not resumed, training from the start: ${carried.reason}`);
+    await rm(ctx.checkpointDir, { recursive: true, force: true });
+    resumeFrom = undefined;
+  }
+  const fromCheckpoint =
+    resumeFrom !== undefined && carried !== undefined && 'vocabulary' in carried
+      ? { checkpoint: resumeFrom, vocabulary: carried.vocabulary }
+      : undefined;
+
   await phase('vocabulary');
-  const vocabularyStage = await buildVocabularyStage(resolved, corpus, corpusKey, ctx.cache);
-  const { vocabulary } = vocabularyStage;
-  timings.vocabulary = vocabularyStage.outcome.seconds;
-  await log(
-    `vocabulary: ${vocabulary.size} tokens (hash ${vocabulary.hash.slice(0, 12)}); ${cacheNote(vocabularyStage.outcome, ctx.cache)}`,
-  );
+  let vocabularyStage: VocabularyStage | undefined;
+  let vocabulary: Vocabulary;
+  if (fromCheckpoint === undefined) {
+    vocabularyStage = await buildVocabularyStage(resolved, corpus, corpusKey, ctx.cache);
+    vocabulary = vocabularyStage.vocabulary;
+    timings.vocabulary = vocabularyStage.outcome.seconds;
+    await log(
+      `vocabulary: ${vocabulary.size} tokens (hash ${vocabulary.hash.slice(0, 12)}); ${cacheNote(vocabularyStage.outcome, ctx.cache)}`,
+    );
+  } else {
+    vocabulary = fromCheckpoint.vocabulary;
+    await log(
+      `vocabulary: ${vocabulary.size} tokens (hash ${vocabulary.hash.slice(0, 12)}); from the checkpoint`,
+    );
+  }
 
   checkTrainingBudget(
     estimateTrainingCost(resolved, {
@@ -172,16 +203,21 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
   );
 
   await phase('embeddings');
-  const embeddings = await buildEmbeddingsStage({
-    spec: resolved,
-    corpus,
-    vocabulary,
-    vocabularyKeyParts: vocabularyStage.keyParts,
-    embeddingsDir: resolve(ctx.embeddingsDir ?? 'var/embeddings'),
-    cache: ctx.cache,
-    signal: ctx.signal,
-  });
-  if (embeddings.outcome !== undefined) {
+  const embeddings: EmbeddingsStage =
+    vocabularyStage === undefined
+      ? { matrix: undefined, outcome: undefined }
+      : await buildEmbeddingsStage({
+          spec: resolved,
+          corpus,
+          vocabulary,
+          vocabularyKeyParts: vocabularyStage.keyParts,
+          embeddingsDir: resolve(ctx.embeddingsDir ?? 'var/embeddings'),
+          cache: ctx.cache,
+          signal: ctx.signal,
+        });
+  if (fromCheckpoint !== undefined) {
+    await log('embeddings: not rebuilt (the checkpoint holds the trained weights)');
+  } else if (embeddings.outcome !== undefined) {
     timings.embeddings = embeddings.outcome.seconds;
     await log(
       `embeddings: ${embeddings.outcome.value.detail}; ${cacheNote(embeddings.outcome, ctx.cache)}`,
@@ -190,15 +226,24 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
     await log(`embeddings: random initialisation (${resolved.model.embeddingDim} dims)`);
   }
 
-  const config = resolveClassifierConfig({
-    ...resolved.model,
-    vocabSize: vocabulary.size,
-    maxLength: resolved.tokenizer.maxLength,
-    seed: resolved.training.seed,
-    ...(embeddings.matrix === undefined
-      ? {}
-      : { embeddingDim: embeddings.matrix.dim, embeddingInit: 'pretrained' }),
-  });
+  const config =
+    fromCheckpoint === undefined
+      ? resolveClassifierConfig({
+          ...resolved.model,
+          vocabSize: vocabulary.size,
+          maxLength: resolved.tokenizer.maxLength,
+          seed: resolved.training.seed,
+          ...(embeddings.matrix === undefined
+            ? {}
+            : { embeddingDim: embeddings.matrix.dim, embeddingInit: 'pretrained' }),
+        })
+      : resolveClassifierConfig(fromCheckpoint.checkpoint.config);
+  // On a resume the checkpoint's weights overwrite the embedding matrix: zeros stand in for it.
+  const initialEmbeddings =
+    embeddings.matrix?.data ??
+    (fromCheckpoint !== undefined && config.embeddingInit === 'pretrained'
+      ? new Float32Array(config.vocabSize * config.embeddingDim)
+      : undefined);
   const encode = (examples: AgNewsExample[]) => encodeExamples(vocabulary, examples, config);
   const train = encode(corpus.train);
   const validation = encode(corpus.validation);
@@ -206,13 +251,9 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
 
   const classifier = buildClassifier(
     config,
-    embeddings.matrix === undefined ? {} : { embeddings: embeddings.matrix.data },
+    initialEmbeddings === undefined ? {} : { embeddings: initialEmbeddings },
   );
   try {
-    const resumeFrom =
-      ctx.checkpointDir === undefined
-        ? undefined
-        : ((await readResumableCheckpoint(ctx.checkpointDir, log)) ?? undefined);
     if (resumeFrom !== undefined) {
       await ctx.onResume?.(resumeFrom.history.map(toEpochRecord));
       await log(
@@ -222,6 +263,7 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
       );
     }
     const checkpointDir = ctx.checkpointDir;
+    const checkpointInputs = resumeInputs(resolved, datasetSplitHash, vocabulary);
     await phase('training', {
       epochs: trainingOptions.epochs,
       epoch: resumeFrom?.epochsCompleted ?? 0,
@@ -241,7 +283,10 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
       },
       ...(checkpointDir === undefined
         ? {}
-        : { onCheckpoint: (checkpoint) => writeCheckpoint(checkpointDir, checkpoint) }),
+        : {
+            onCheckpoint: (checkpoint) =>
+              writeCheckpoint(checkpointDir, { ...checkpoint, inputs: checkpointInputs }),
+          }),
     });
     timings.training = training.trainingSeconds;
     if (training.stopReason === 'aborted') {
@@ -273,14 +318,14 @@ export async function runTraining(spec: unknown, ctx: RunTrainingContext): Promi
     const modelDir = join(ctx.modelsDir, modelId);
     const cacheHits = {
       dataset: corpusOutcome.hit,
-      vocabulary: vocabularyStage.outcome.hit,
+      vocabulary: vocabularyStage?.outcome.hit ?? false,
       embeddings: embeddings.outcome?.hit ?? null,
     };
     await saveClassifier(modelDir, classifier, {
       id: modelId,
       backend,
       vocabularyHash: vocabulary.hash,
-      datasetSplitHash: sha256(JSON.stringify(corpus.summary)),
+      datasetSplitHash,
       vocabulary: vocabulary.toJSON(),
       tokenizerOptions: vocabulary.tokenizer.options,
       metrics: {

@@ -148,6 +148,82 @@ describe('runTraining on a tiny AG News folder', () => {
     expect(existsSync(checkpointDir)).toBe(false);
   });
 
+  it('a resume takes vocabulary and model from the checkpoint: no vocabulary or skip-gram rebuilt', async () => {
+    const checkpointDir = join(await tempDir(), 'job-2');
+    const spec = tiny({
+      training: { epochs: 2, batchSize: 16, patience: 0 },
+      embeddings: { source: 'skipgram', epochs: 1 },
+    });
+    const abort = new AbortController();
+    const first: string[] = [];
+    await expect(
+      runTraining(spec, {
+        modelsDir,
+        modelId: 'skipgram-resumed',
+        agNewsDir,
+        checkpointDir,
+        signal: abort.signal,
+        onEpoch: () => abort.abort('test stop'),
+        log: (line) => {
+          first.push(line);
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
+    expect(first.some((l) => l.startsWith('embeddings: skip-gram'))).toBe(true);
+
+    const logs: string[] = [];
+    const resumed = await runTraining(spec, {
+      modelsDir,
+      modelId: 'skipgram-resumed',
+      agNewsDir,
+      checkpointDir,
+      log: (line) => {
+        logs.push(line);
+      },
+    });
+    expect(resumed.result.resumedFromEpoch).toBe(1);
+    expect(logs.find((l) => l.startsWith('vocabulary:'))).toMatch(/; from the checkpoint$/);
+    expect(logs).toContain('embeddings: not rebuilt (the checkpoint holds the trained weights)');
+    expect(logs.some((l) => l.startsWith('embeddings: skip-gram'))).toBe(false);
+    expect(resumed.timings.vocabulary).toBe(0);
+    expect(resumed.timings.embeddings).toBe(0);
+    // The same model as without the interruption would have: pretrained-initialised, same size.
+    const firstVocabulary = first.find((l) => l.startsWith('vocabulary:'))?.split(';')[0];
+    expect(logs.find((l) => l.startsWith('vocabulary:'))?.split(';')[0]).toBe(firstVocabulary);
+  });
+
+  it("never resumes another spec's checkpoint: says so and trains from the start", async () => {
+    const checkpointDir = join(await tempDir(), 'job-3');
+    const abort = new AbortController();
+    await expect(
+      runTraining(tiny({ training: { epochs: 2, batchSize: 16, patience: 0 } }), {
+        modelsDir,
+        modelId: 'spec-a',
+        agNewsDir,
+        checkpointDir,
+        signal: abort.signal,
+        onEpoch: () => abort.abort('test stop'),
+      }),
+    ).rejects.toMatchObject({ code: 'JOB_CANCELLED' });
+    const logs: string[] = [];
+    const other = await runTraining(
+      tiny({ training: { epochs: 2, batchSize: 16, patience: 0, learningRate: 0.01 } }),
+      {
+        modelsDir,
+        modelId: 'spec-b',
+        agNewsDir,
+        checkpointDir,
+        log: (line) => {
+          logs.push(line);
+        },
+      },
+    );
+    expect(other.result.resumedFromEpoch).toBe(0);
+    expect(logs).toContain(
+      'checkpoint not resumed, training from the start: it was made by a different training spec',
+    );
+  });
+
   it('rejects a bad spec before reading any data', async () => {
     await expect(
       runTraining(
