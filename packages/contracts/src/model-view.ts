@@ -240,13 +240,40 @@ export const ModelDetailSchema = Type.Object(
   },
 );
 
-/** A page of models; pass `nextCursor` as `cursor` for the next page (null: no more). */
+/** A directory of the registry left out of listings because it cannot be read as a model. */
+export const SkippedModelSchema = Type.Object({
+  id: Type.String({ description: 'the directory name' }),
+  code: Type.String({ description: 'MODEL_CORRUPT or MODEL_MISMATCH' }),
+  message: Type.String({ description: 'what is wrong, naming file and field' }),
+});
+
+/**
+ * A page of models; pass `nextCursor` as `cursor` for the next page (null: no more). `skipped`
+ * lists every directory of the registry that is not a readable model (a manifest without
+ * `created`, malformed metrics…): it is left out of lists, compare and the default model, and
+ * answers 409 `MODEL_CORRUPT` when asked for by id.
+ */
 export const ModelListSchema = Type.Object(
   {
     items: Type.Array(ModelSummarySchema),
     nextCursor: Nullable(Type.String()),
+    skipped: Type.Array(SkippedModelSchema),
   },
-  { examples: [{ items: [SUMMARY_EXAMPLE], nextCursor: null }] },
+  {
+    examples: [
+      {
+        items: [SUMMARY_EXAMPLE],
+        nextCursor: null,
+        skipped: [
+          {
+            id: 'gru-broken',
+            code: 'MODEL_CORRUPT',
+            message: "model gru-broken: manifest.json /: missing required field 'created'",
+          },
+        ],
+      },
+    ],
+  },
 );
 
 export const MODEL_SORT_KEYS = ['accuracy', 'created'] as const;
@@ -281,6 +308,7 @@ export const ModelDeletedSchema = Type.Object(
 export type ModelSummary = Static<typeof ModelSummarySchema>;
 export type ModelDetail = Static<typeof ModelDetailSchema>;
 export type ModelList = Static<typeof ModelListSchema>;
+export type SkippedModel = Static<typeof SkippedModelSchema>;
 export type ListModelsQuery = Static<typeof ListModelsQuerySchema>;
 export type TestMetrics = Static<typeof TestMetricsSchema>;
 export type ModelTraining = Static<typeof ModelTrainingSchema>;

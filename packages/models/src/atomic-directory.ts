@@ -16,6 +16,8 @@ export async function writeDirectoryAtomically(
   const target = path.resolve(dir);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temp = `${target}.tmp-${suffix}`;
+  // The writer, never a reader, puts back a version an interrupted overwrite left aside.
+  await recoverInterruptedSwap(target);
   const exists = await pathExists(target);
   if (exists && !options.overwrite) {
     throw new NewscellError(

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
-import { recoverInterruptedSwap, writeDirectoryAtomically } from './atomic-directory.js';
+import { writeDirectoryAtomically } from './atomic-directory.js';
 import type { BackendInfo } from './backend.js';
 import { type ClassifierModel, LAYER_NAMES } from './build-classifier.js';
 import { type ClassifierConfig, resolveClassifierConfig } from './classifier-config.js';
@@ -16,6 +16,7 @@ import {
   PACKAGE_VERSION,
   verifyModelDirectory,
 } from './model-manifest.js';
+import { checkSavedShapes } from './saved-shapes.js';
 import { tfl } from './tfjs.js';
 
 export const CONFIG_JSON = 'config.json';
@@ -122,14 +123,16 @@ export async function saveClassifier(
 }
 
 /**
- * Loads a model directory after checking every file against `manifest.json`. Throws
- * `MODEL_NOT_FOUND`, `MODEL_CORRUPT` (naming the file) or `MODEL_MISMATCH`.
+ * Loads a model directory after checking every file against `manifest.json`, and the sizes
+ * `model.json` claims against `config.json` and `weights.bin` before anything is allocated.
+ * Throws `MODEL_NOT_FOUND`, `MODEL_CORRUPT` (naming the file) or `MODEL_MISMATCH`. Reads only:
+ * a directory mid-swap (a writer's overwrite between its two renames) is not found, and
+ * recovering it is the next writer's business, never a reader's.
  */
 export async function loadClassifier(
   dir: string,
   options: LoadClassifierOptions = {},
 ): Promise<LoadedClassifier> {
-  await recoverInterruptedSwap(dir);
   const manifest = await verifyModelDirectory(dir);
   for (const required of [MODEL_JSON, WEIGHTS_BIN, CONFIG_JSON]) {
     if (manifest.files[required] === undefined) {
@@ -150,6 +153,12 @@ export async function loadClassifier(
     );
   }
   const config = await readConfig(dir, manifest);
+  checkSavedShapes(
+    dir,
+    await readJsonFile(dir, MODEL_JSON),
+    config,
+    manifest.files[WEIGHTS_BIN]?.bytes ?? 0,
+  );
   const model = await tfl.loadLayersModel(fileSystemModelHandler(dir));
   checkModelMatchesConfig(dir, model, config);
   const optional = async (name: string) =>
@@ -190,6 +199,19 @@ function predictionsToJson(p: Predictions) {
     predicted: Array.from(p.predicted),
     probabilities: Array.from(p.probabilities),
   };
+}
+
+async function readJsonFile(dir: string, name: string): Promise<unknown> {
+  const file = path.join(dir, name);
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new NewscellError(
+      'MODEL_CORRUPT',
+      `${file} is not valid JSON: ${(error as Error).message}`,
+      { details: { file: name }, cause: error },
+    );
+  }
 }
 
 async function readConfig(dir: string, manifest: ModelManifest): Promise<ClassifierConfig> {

@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isNewscellError } from '@newscell/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,9 +205,73 @@ describe('saveClassifier / loadClassifier', () => {
       await expectLoadError(
         dir,
         'MODEL_MISMATCH',
-        /model\.json does not match config\.json: embedding rows 40 ≠ vocabSize 99/,
+        /weights\.bin holds \d+ weights but config\.json describes \d+/,
       );
       expect(tf.memory().numTensors).toBe(before);
     });
+    it.each([
+      ['an embedding far larger than config.json', 'Embedding', 'input_dim', 4_000_000_000],
+      ['a wider output layer', 'Dense', 'units', 1_000_000],
+      ['recurrent layers wider than config.json', 'NewscellFusedRecurrent', 'units', 1_000_000],
+    ])(
+      'a topology claiming %s, before TensorFlow.js allocates it',
+      async (_n, layerClass, field, value) => {
+        const dir = await fresh(`huge-${field}-${layerClass}`);
+        await rewriteModelJson(dir, (layer) => {
+          const inner = (
+            layer.class_name === 'Bidirectional' ? layer.config.layer : layer
+          ) as Layer;
+          if (inner.class_name === layerClass) inner.config[field] = value;
+        });
+        const before = tf.memory().numTensors;
+        await expectLoadError(
+          dir,
+          'MODEL_MISMATCH',
+          new RegExp(`model\\.json: layer \\S+ ${field} ${value} ≠ config\\.json`),
+        );
+        expect(tf.memory().numTensors).toBe(before);
+      },
+    );
+    it('a layer class newscell never writes', async () => {
+      const dir = await fresh('conv');
+      await rewriteModelJson(dir, (layer) => {
+        if (layer.class_name === 'Dropout') layer.class_name = 'Conv1D';
+      });
+      await expectLoadError(
+        dir,
+        'MODEL_CORRUPT',
+        /layer dropout is a Conv1D, which newscell never writes/,
+      );
+    });
+  });
+
+  it('only reads: a directory mid-swap is not found, and the writer’s .old- sibling stays put', async () => {
+    const dir = path.join(root.dir, 'mid-swap');
+    await saveClassifier(dir, classifier, saveOptions());
+    // A writer's overwrite between its two renames: the old directory moved aside.
+    const aside = `${dir}.old-4242-abcd`;
+    await rename(dir, aside);
+    await expectLoadError(dir, 'MODEL_NOT_FOUND', /mid-swap/);
+    const names = await readdir(root.dir);
+    expect(names).toContain('mid-swap.old-4242-abcd');
+    expect(names).not.toContain('mid-swap');
+    // The next write to that directory puts the last complete version back first, then replaces it.
+    await saveClassifier(dir, classifier, { ...saveOptions(), overwrite: true });
+    expect((await readdir(root.dir)).filter((n) => n.startsWith('mid-swap'))).toEqual(['mid-swap']);
   });
 });
+
+type Layer = { class_name: string; config: Record<string, unknown> & { layer?: unknown } };
+
+/** Edits every layer of `model.json` and updates its hash in the manifest (a consistent, hostile directory). */
+async function rewriteModelJson(dir: string, edit: (layer: Layer) => void): Promise<void> {
+  const file = path.join(dir, 'model.json');
+  const json = JSON.parse(await readFile(file, 'utf8'));
+  for (const layer of json.modelTopology.config.layers as Layer[]) edit(layer);
+  await writeFile(file, JSON.stringify(json));
+  const manifestFile = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+  const { digest } = await import('../src/model-manifest.js');
+  manifest.files['model.json'] = digest(await readFile(file));
+  await writeFile(manifestFile, JSON.stringify(manifest));
+}

@@ -3,14 +3,23 @@ import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CellType,
+  InferenceTimingSchema,
+  isNewscellError,
+  ModelConfigSchema,
   type ModelConfigView,
+  ModelJobSchema,
+  ModelManifestSchema,
   type ModelManifestView,
   type ModelSummary,
   type ModelTraining,
   NewscellError,
   RESOURCE_ID_PATTERN,
+  type SkippedModel,
   type TestMetrics,
+  TestMetricsSchema,
+  validationIssues,
 } from '@newscell/contracts';
+import Type, { type TSchema } from 'typebox';
 
 const ID = new RegExp(RESOURCE_ID_PATTERN);
 
@@ -22,6 +31,42 @@ export interface ModelRecord {
   /** `metrics.json` (the worker's report plus job and data), null when the model has none. */
   metrics: SavedMetrics | null;
 }
+
+const OptionalNullable = <T extends TSchema>(schema: T) =>
+  Type.Optional(Type.Union([schema, Type.Null()]));
+
+/**
+ * The parts of the worker's `metrics.json` the API reads, checked on read: a file that passes is
+ * safe to show, one that does not makes the model `MODEL_CORRUPT` (left out of lists). Other
+ * fields are the worker's and pass through.
+ */
+const SavedMetricsSchema = Type.Object({
+  parameterCount: Type.Optional(Type.Integer({ minimum: 0 })),
+  test: Type.Optional(TestMetricsSchema),
+  training: Type.Optional(
+    Type.Object({
+      seconds: Type.Number(),
+      samplesPerSecond: Type.Number(),
+      epochsCompleted: Type.Integer(),
+      stopReason: Type.String(),
+      bestEpoch: OptionalNullable(Type.Integer()),
+      bestValidationLoss: OptionalNullable(Type.Number()),
+      history: Type.Array(
+        Type.Object({
+          epoch: Type.Integer({ minimum: 1 }),
+          loss: Type.Number(),
+          accuracy: Type.Number(),
+          validationLoss: OptionalNullable(Type.Number()),
+          validationAccuracy: OptionalNullable(Type.Number()),
+          samplesPerSecond: Type.Number(),
+          seconds: Type.Number(),
+        }),
+      ),
+    }),
+  ),
+  inference: Type.Optional(InferenceTimingSchema),
+  job: Type.Optional(ModelJobSchema),
+});
 
 /** The parts of the worker's `metrics.json` the API reads; every part may be absent. */
 interface SavedMetrics {
@@ -64,31 +109,48 @@ export class ModelRegistry {
     return join(this.dir, id);
   }
 
-  /**
-   * Every readable model. Directories whose manifest cannot be read are left out (and reported
-   * through `onUnreadable`): they are half-copied or foreign, and `get` names the problem.
-   */
+  /** Every readable model (see `scan`). */
   async list(): Promise<ModelRecord[]> {
+    return (await this.scan()).records;
+  }
+
+  /**
+   * Every readable model, and every directory left out because it is not one (half-copied,
+   * foreign, or with a manifest, metrics or config that does not hold what a model's must),
+   * with the reason; each of those is also reported through `onUnreadable`.
+   */
+  async scan(): Promise<{ records: ModelRecord[]; skipped: SkippedModel[] }> {
     let entries: import('node:fs').Dirent[];
     try {
       entries = await readdir(this.dir, { withFileTypes: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: [] };
       throw error;
     }
     const ids = entries.filter((e) => e.isDirectory() && ID.test(e.name)).map((e) => e.name);
+    const skipped: SkippedModel[] = [];
     const records = await Promise.all(
       ids.map(async (id) => {
         try {
           return await this.get(id);
         } catch (error) {
+          // Removed between the listing and the read: simply gone.
+          if (isNewscellError(error) && error.code === 'MODEL_NOT_FOUND') return null;
           this.onUnreadable(id, error);
+          skipped.push({
+            id,
+            code: isNewscellError(error) ? error.code : 'MODEL_CORRUPT',
+            message: isNewscellError(error)
+              ? error.message
+              : `model ${id} cannot be read: ${(error as Error).message}`,
+          });
           return null;
         }
       }),
     );
     for (const id of this.#cache.keys()) if (!ids.includes(id)) this.#cache.delete(id);
-    return records.filter((r): r is ModelRecord => r !== null);
+    skipped.sort((a, b) => a.id.localeCompare(b.id));
+    return { records: records.filter((r): r is ModelRecord => r !== null), skipped };
   }
 
   /**
@@ -128,18 +190,35 @@ export class ModelRegistry {
       cached.checkedAt = performance.now();
       return cached.record;
     }
-    const manifest = await readJson<ModelManifestView>(id, dir, 'manifest.json');
-    if (manifest === null || typeof manifest !== 'object' || manifest.id !== id) {
+    const manifest = checked<ModelManifestView>(
+      id,
+      'manifest.json',
+      ModelManifestSchema,
+      await readJson<unknown>(id, dir, 'manifest.json'),
+    );
+    if (manifest.id !== id) {
       throw new NewscellError(
         'MODEL_CORRUPT',
-        `model ${id}: manifest.json does not describe model ${id}`,
-        { details: { id, file: 'manifest.json' } },
+        `model ${id}: manifest.json does not describe model ${id} (its id is ${JSON.stringify(manifest.id.slice(0, 140))})`,
+        { details: { id, file: 'manifest.json', field: 'id' } },
+      );
+    }
+    if (Number.isNaN(Date.parse(manifest.created))) {
+      throw new NewscellError(
+        'MODEL_CORRUPT',
+        `model ${id}: manifest.json /created: not a date (got ${JSON.stringify(manifest.created.slice(0, 40))})`,
+        { details: { id, file: 'manifest.json', field: 'created' } },
       );
     }
     const metrics =
-      manifest.files?.['metrics.json'] === undefined
+      manifest.files['metrics.json'] === undefined
         ? null
-        : await readJson<SavedMetrics>(id, dir, 'metrics.json');
+        : checked<SavedMetrics>(
+            id,
+            'metrics.json',
+            SavedMetricsSchema,
+            await readJson<unknown>(id, dir, 'metrics.json'),
+          );
     const record: ModelRecord = { id, dir, manifest, metrics };
     this.#cache.set(id, { mtimeMs, checkedAt: performance.now(), record });
     return record;
@@ -147,7 +226,8 @@ export class ModelRegistry {
 
   /** `config.json` of a model: its architecture. */
   async config(id: string): Promise<ModelConfigView> {
-    return readJson<ModelConfigView>(id, this.dirOf(id), 'config.json');
+    const json = await readJson<unknown>(id, this.dirOf(id), 'config.json');
+    return checked<ModelConfigView>(id, 'config.json', ModelConfigSchema, json);
   }
 
   /**
@@ -162,6 +242,18 @@ export class ModelRegistry {
     this.#cache.delete(id);
     await rm(trash, { recursive: true, force: true });
   }
+}
+
+/** `value` when it matches `schema`, else `MODEL_CORRUPT` naming file, field and problem. */
+function checked<T>(id: string, file: string, schema: TSchema, value: unknown): T {
+  const issues = validationIssues(schema, value);
+  if (issues.length === 0) return value as T;
+  const shown = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`);
+  throw new NewscellError(
+    'MODEL_CORRUPT',
+    `model ${id}: ${file} ${shown.join('; ')}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ''}`,
+    { details: { id, file, field: issues[0]?.path } },
+  );
 }
 
 async function readJson<T>(id: string, dir: string, file: string): Promise<T> {

@@ -7,6 +7,7 @@ import {
   type ModelSummary,
   NewscellError,
   type PredictResponse,
+  type SkippedModel,
 } from '@newscell/contracts';
 import type { AliasStore } from './alias-store.js';
 import { bestByAccuracy, compareCells } from './compare-cells.js';
@@ -39,9 +40,13 @@ export class ModelService {
     this.#recheckMs = parts.recheckMs ?? 1000;
   }
 
-  /** Models filtered by cell, sorted (accuracy: best first; created: newest first), one page. */
+  /**
+   * Models filtered by cell, sorted (accuracy: best first; created: newest first), one page;
+   * with every directory left out as unreadable (`skipped`, whatever the page).
+   */
   async list(query: ListModelsQuery): Promise<ModelList> {
-    let items = await this.summaries();
+    const { summaries, skipped } = await this.scan();
+    let items = summaries;
     if (query.cell !== undefined) items = items.filter((m) => m.cell === query.cell);
     items.sort(query.sort === 'accuracy' ? byAccuracy : byCreated);
     let start = query.offset;
@@ -58,7 +63,7 @@ export class ModelService {
     }
     const page = items.slice(start, start + query.limit);
     const more = start + query.limit < items.length;
-    return { items: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null };
+    return { items: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null, skipped };
   }
 
   async detail(id: string): Promise<ModelDetail> {
@@ -176,17 +181,23 @@ export class ModelService {
     return compareCells(await this.summaries());
   }
 
+  /** Summaries of the readable models: what compare and the default model choose from. */
   async summaries(): Promise<ModelSummary[]> {
-    const [records, aliases] = await Promise.all([
-      this.parts.registry.list(),
+    return (await this.scan()).summaries;
+  }
+
+  private async scan(): Promise<{ summaries: ModelSummary[]; skipped: SkippedModel[] }> {
+    const [{ records, skipped }, aliases] = await Promise.all([
+      this.parts.registry.scan(),
       this.parts.aliases.list(),
     ]);
-    return records.map((r: ModelRecord) =>
+    const summaries = records.map((r: ModelRecord) =>
       toModelSummary(
         r,
         aliases.filter((a) => a.modelId === r.id).map((a) => a.name),
       ),
     );
+    return { summaries, skipped };
   }
 
   private async aliasesOf(id: string): Promise<string[]> {

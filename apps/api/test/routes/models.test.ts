@@ -111,7 +111,11 @@ describe('GET /v1/models', () => {
     const offset = (
       await t.app.inject({ url: '/v1/models?limit=2&offset=4', headers: reader })
     ).json();
-    expect(offset).toEqual({ items: [expect.objectContaining({ id: 'gru-a' })], nextCursor: null });
+    expect(offset).toEqual({
+      items: [expect.objectContaining({ id: 'gru-a' })],
+      nextCursor: null,
+      skipped: [],
+    });
   });
 
   it('filters by cell and sorts by accuracy, models without metrics last', async () => {
@@ -169,6 +173,9 @@ describe('GET /v1/models', () => {
     await writeFile(join(t.config.modelsDir, 'notes.txt'), 'hi');
     const res = await t.app.inject({ url: '/v1/models', headers: reader });
     expect(res.json().items).toHaveLength(5);
+    expect(res.json().skipped).toEqual([
+      expect.objectContaining({ id: 'half-copied', code: 'MODEL_CORRUPT' }),
+    ]);
     expect(t.logs.join('')).toContain('half-copied');
     const half = await t.app.inject({ url: '/v1/models/half-copied', headers: reader });
     expect(half.statusCode).toBe(409);
