@@ -18,7 +18,7 @@ import { cpus, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { agNewsDirFromEnv, loadAgNews } from '@newscell/dataset';
+import { agNewsDirForTests, loadAgNews } from '@newscell/dataset';
 import { ensureRedis } from '@newscell/local-redis';
 import {
   buildClassifier,
@@ -39,7 +39,7 @@ const MAX_LENGTH = 48;
 
 const backend = await initBackend();
 const data = await loadAgNews({
-  dir: agNewsDirFromEnv(),
+  dir: await agNewsDirForTests(),
   trainLimit: { perClass: 400 },
   testLimit: { perClass: 100 },
 });

@@ -8,7 +8,7 @@ import {
   type TrainingProgress,
   type TrainingResult,
 } from '@newscell/contracts';
-import { agNewsDirFromEnv, loadAgNews } from '@newscell/dataset';
+import { agNewsDirForTests, loadAgNews } from '@newscell/dataset';
 import { loadPredictor } from '@newscell/models';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +93,7 @@ describe('cancel and crash (real Redis, real worker processes)', () => {
     const predictor = await loadPredictor(join(t.dir, 'models', result.modelId));
     try {
       const { test } = await loadAgNews({
-        dir: agNewsDirFromEnv(),
+        dir: await agNewsDirForTests(),
         validationFraction: 0.1,
         seed: 42,
         trainLimit: { perClass: SLOW_JOB.data?.trainPerClass ?? 0 },

@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
-import { agNewsDirFromEnv, readAgNewsSplit, streamAgNewsRows } from '../src/index.js';
+import { agNewsDirForTests, readAgNewsSplit, streamAgNewsRows } from '../src/index.js';
 
 const TARGET_ROWS = 120_000;
 const RUNS = 5;
@@ -19,7 +19,7 @@ const workspace = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'
 const resultsDir = join(workspace, 'bench-results');
 
 async function buildInput(): Promise<{ file: string; source: string }> {
-  const source = join(agNewsDirFromEnv(), 'train.csv');
+  const source = join(await agNewsDirForTests(), 'train.csv');
   const lines = (await readFile(source, 'utf8')).split('\n');
   if (lines.at(-1) === '') lines.pop();
   // Repeating by lines is valid only while no record spans lines; the real files have none.

@@ -1,8 +1,8 @@
 export {
-  agNewsDirFromEnv,
-  defaultSharedAgNewsDir,
+  type AgNewsDirForTestsOptions,
+  agNewsDirForTests,
   findWorkspaceRoot,
-} from './agnews-dir-from-env.js';
+} from './agnews-dir-for-tests.js';
 export {
   AG_NEWS_DEFAULT_URL,
   AG_NEWS_FILES,

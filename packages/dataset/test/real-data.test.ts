@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hashFile } from '../src/file-md5.js';
 import {
   AG_NEWS_MD5,
-  agNewsDirFromEnv,
+  agNewsDirForTests,
   loadAgNews,
   readAgNewsSplit,
   readClassNames,
@@ -14,7 +14,7 @@ import { tempDir } from './helpers/temp-dir.js';
 
 // The real files (see shared/data/ag_news/SOURCE.md): test.csv is the complete original,
 // train.csv a class-balanced subset of the original training set.
-const dir = agNewsDirFromEnv();
+const dir = await agNewsDirForTests();
 
 describe('real AG News files', () => {
   it('reads the complete original test.csv: 7,600 rows, 1,900 per class', async () => {

@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CELL_TYPES, type CellType } from '@newscell/contracts';
-import { agNewsDirFromEnv } from '@newscell/dataset';
+import { agNewsDirForTests } from '@newscell/dataset';
 import { PipelineCache, runTraining } from '@newscell/pipeline';
 
 /** Issue 3 §7: test accuracy the defaults must reach, trained on the 10,304-row subset. */
@@ -58,7 +58,7 @@ const out =
   values.out === undefined
     ? resolve('bench-results/accuracy.json')
     : resolve(process.env['INIT_CWD'] ?? process.cwd(), values.out);
-const agNewsDir = agNewsDirFromEnv();
+const agNewsDir = await agNewsDirForTests();
 const dataHash = await sha256Files([join(agNewsDir, 'train.csv'), join(agNewsDir, 'test.csv')]);
 const commit = gitCommit();
 const command = `npm run bench:accuracy -- --cells ${cells.join(',')}`;

@@ -1,14 +1,14 @@
-import { agNewsDirFromEnv } from '@newscell/dataset';
+import { agNewsDirForTests } from '@newscell/dataset';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../src/run-training.js';
 import { removeTempDirs, tempDir } from './support/agnews-fixture.js';
 
-// Real AG News (AGNEWS_DIR, default ../shared/data/ag_news): fails loudly when missing.
+// Real AG News (found by agNewsDirForTests, as the app finds it): fails loudly when missing.
 describe('learning on real AG News', () => {
   afterAll(removeTempDirs);
 
   it('a bag-of-words model trained on the subset scores >= 80% on 2,000 test items', async () => {
-    const agNewsDir = agNewsDirFromEnv();
+    const agNewsDir = await agNewsDirForTests();
     const run = await runTraining(
       {
         model: { cell: 'bow' },

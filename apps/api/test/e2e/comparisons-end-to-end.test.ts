@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mcnemarFromCounts } from '@newscell/comparison';
-import { agNewsDirFromEnv, loadAgNews } from '@newscell/dataset';
+import { agNewsDirForTests, loadAgNews } from '@newscell/dataset';
 import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import { readPredictions } from '@newscell/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { admin, reader, type TestApp, testApp } from '../support/test-app.js';
 
 let t: TestApp;
 let worker: RealWorker;
-const agNewsDir = agNewsDirFromEnv();
+const agNewsDir = await agNewsDirForTests();
 
 let privateRedis: PrivateRedis | undefined;
 

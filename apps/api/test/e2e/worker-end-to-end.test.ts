@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { AG_NEWS_LABELS } from '@newscell/contracts';
-import { agNewsDirFromEnv } from '@newscell/dataset';
+import { agNewsDirForTests } from '@newscell/dataset';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/fake-worker.js';
 import { type RealWorker, startRealWorker } from '../support/real-worker.js';
@@ -13,7 +13,7 @@ let worker: RealWorker;
 
 beforeAll(async () => {
   // Real AG News, read-only: fails loudly (DATASET_NOT_FOUND naming AGNEWS_DIR) when missing.
-  const agNewsDir = agNewsDirFromEnv();
+  const agNewsDir = await agNewsDirForTests();
   t = await testApp();
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   worker = await startRealWorker({

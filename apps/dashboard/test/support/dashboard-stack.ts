@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, loadApiConfig } from '@newscell/api';
 import { TRAINING_QUEUE_NAME } from '@newscell/contracts';
-import { agNewsDirFromEnv } from '@newscell/dataset';
+import { agNewsDirForTests } from '@newscell/dataset';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -76,7 +76,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
         NEWSCELL_QUEUE_PREFIX: prefix,
         MODELS_DIR: modelsDir,
         CHECKPOINTS_DIR: join(root, 'checkpoints'),
-        AGNEWS_DIR: agNewsDirFromEnv(),
+        AGNEWS_DIR: await agNewsDirForTests(),
         TFJS_BACKEND: 'wasm',
         LOG_LEVEL: 'info',
       },

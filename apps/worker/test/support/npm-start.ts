@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { agNewsDirFromEnv } from '@newscell/dataset';
+import { agNewsDirForTests } from '@newscell/dataset';
 import { waitFor } from './wait-for.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -51,7 +51,7 @@ export async function startNpmStart(options: {
       PORT: String(port),
       MODELS_DIR: join(dir, 'models'),
       CHECKPOINTS_DIR: join(dir, 'checkpoints'),
-      AGNEWS_DIR: agNewsDirFromEnv(),
+      AGNEWS_DIR: await agNewsDirForTests(),
       TFJS_BACKEND: 'wasm',
       LOG_LEVEL: 'info',
       NEWSCELL_RESTART_DELAY_MS: '500',

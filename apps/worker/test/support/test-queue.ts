@@ -7,7 +7,7 @@ import {
   type TrainingJobData,
   type TrainingResult,
 } from '@newscell/contracts';
-import { agNewsDirFromEnv } from '@newscell/dataset';
+import { agNewsDirForTests } from '@newscell/dataset';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { jobModelId } from '../../src/job-paths.js';
@@ -56,7 +56,7 @@ export async function openTestQueue(options: TestQueueOptions = {}) {
       NEWSCELL_QUEUE_PREFIX: prefix,
       MODELS_DIR: join(dir, 'models'),
       CHECKPOINTS_DIR: join(dir, 'checkpoints'),
-      AGNEWS_DIR: agNewsDirFromEnv(),
+      AGNEWS_DIR: await agNewsDirForTests(),
       TFJS_BACKEND: 'wasm',
       ...env,
     });
