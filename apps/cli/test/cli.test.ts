@@ -49,6 +49,22 @@ describe('newscell: usage', () => {
     expectCleanFailure(run.stderr, /\/training\/epochs: must be >= 1 \(got 0\) \[INVALID_CONFIG\]/);
   });
 
+  it('refuses a run over the training budget before reading data, naming estimate and variable', async () => {
+    const modelsDir = await tempDir();
+    const huge = ['train', '--cell', 'lstm', '--layers', '4', '--hidden-units', '1024'];
+    const run = await runCli([...huge, '--max-length', '2048', '--models-dir', modelsDir]);
+    expect(run.code).toBe(1);
+    expectCleanFailure(
+      run.stderr,
+      /estimated [\d.,]+ GiB of training memory exceeds the limit 4 GiB \(NEWSCELL_MAX_JOB_MEMORY_MB=4096\).*\[LIMIT_EXCEEDED\]/,
+    );
+    const lowered = await runCli(['train', '--models-dir', modelsDir], {
+      env: { NEWSCELL_MAX_JOB_GFLOP: '1' },
+    });
+    expect(lowered.code).toBe(1);
+    expectCleanFailure(lowered.stderr, /exceeds the limit 1 GFLOP \(NEWSCELL_MAX_JOB_GFLOP\)/);
+  });
+
   it('says which model is missing and where it looked', async () => {
     const modelsDir = await tempDir();
     for (const args of [
