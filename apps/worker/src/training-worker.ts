@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,7 +12,9 @@ import {
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { sweepOrphanCheckpoints } from './checkpoint-sweep.js';
 import type { WorkerConfig } from './config.js';
+import { jobCheckpointsFolder } from './job-paths.js';
 
 /**
  * Abort reasons the processor tells apart: a person's cancel, this worker going away, or the job's
@@ -51,6 +54,7 @@ export class TrainingWorker {
   private readonly subscriber: Redis;
   private readonly commands: Redis;
   private closing: Promise<void> | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly options: TrainingWorkerOptions,
@@ -118,6 +122,29 @@ export class TrainingWorker {
       { queue: TRAINING_QUEUE_NAME, prefix: config.queuePrefix, concurrency: config.concurrency },
       'training worker ready',
     );
+    // Jobs removed while no worker was running (or between sweeps) leave their checkpoints.
+    void this.sweepCheckpoints();
+    this.sweepTimer = setInterval(() => void this.sweepCheckpoints(), config.stalledIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Removes the checkpoints of jobs that no longer exist (see `sweepOrphanCheckpoints`). */
+  async sweepCheckpoints(): Promise<void> {
+    const { config, logger } = this.options;
+    try {
+      const removed = await sweepOrphanCheckpoints({
+        checkpointsDir: config.checkpointsDir,
+        queuePrefix: config.queuePrefix,
+        jobExists: async (jobId) =>
+          (await this.commands.exists(`${config.queuePrefix}:${TRAINING_QUEUE_NAME}:${jobId}`)) ===
+          1,
+      });
+      if (removed.length > 0) {
+        logger.info({ jobIds: removed }, 'removed the checkpoints of jobs that no longer exist');
+      }
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'checkpoint sweep failed');
+    }
   }
 
   private wireEvents(): void {
@@ -142,9 +169,25 @@ export class TrainingWorker {
     this.worker.on('completed', (job: Job<TrainingJobData, TrainingResult>) =>
       logger.info({ jobId: job.id, modelId: job.returnvalue?.modelId }, 'training completed'),
     );
-    this.worker.on('failed', (job, err) =>
-      logger.warn({ jobId: job?.id, reason: err.message }, 'training failed'),
-    );
+    this.worker.on('failed', (job, err) => {
+      logger.warn({ jobId: job?.id, reason: err.message }, 'training failed');
+      // Failed for good however it happened (also stalled too often, which never reaches the
+      // processor): nobody resumes its checkpoint. A retry or another worker's job is left alone.
+      if (job?.id === undefined) return;
+      const jobId = job.id;
+      void job
+        .getState()
+        .then(async (state) => {
+          if (state !== 'failed') return;
+          await rm(jobCheckpointsFolder(config.checkpointsDir, config.queuePrefix, jobId), {
+            recursive: true,
+            force: true,
+          });
+        })
+        .catch((e: unknown) =>
+          logger.warn({ jobId, err: (e as Error).message }, 'could not remove the checkpoints'),
+        );
+    });
     this.worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled: will be resumed'));
     // Training on would race the worker that resumes the job, on the same checkpoint and model id.
     this.worker.on('lockRenewalFailed', (jobIds) => {
@@ -184,6 +227,7 @@ export class TrainingWorker {
   private async doClose(): Promise<void> {
     const { logger, config } = this.options;
     logger.info('shutting down: handing active jobs back to the queue');
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     const closed = this.worker.close();
     this.worker.cancelAllJobs(SHUTDOWN_REASON);
     const timeout = new Promise<'timeout'>((r) =>

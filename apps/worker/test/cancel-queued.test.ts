@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   CANCELLATION_TTL_SECONDS,
   cancellationChannel,
@@ -70,6 +71,28 @@ describe('cancel of a queued job (real Redis, real worker processes)', () => {
     expect(t.modelIds()).toEqual([t.modelIdOf('bow', next)]);
     expect(existsSync(t.checkpointsOf(String(removed.id)))).toBe(false);
   }, 180_000);
+
+  it('removes the checkpoints of jobs that no longer exist (removed, or lost in a Redis reset), and only those', async () => {
+    const plant = (jobId: string) => {
+      const file = join(t.checkpointsOf(jobId), 'k0', 'checkpoint.json');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, '{}');
+    };
+    // A job handed back with its checkpoint, then removed while no worker ran.
+    const removed = await t.queue.add('train', JOB, { delay: 600_000 });
+    plant(String(removed.id));
+    await removed.remove();
+    // One still queued (delayed): its checkpoint stays.
+    const kept = await t.queue.add('train', JOB, { delay: 600_000 });
+    plant(String(kept.id));
+    plant('gone-after-reset');
+    const worker = await t.startWorker();
+    await worker.waitForOutput('removed the checkpoints of jobs that no longer exist');
+    expect(existsSync(t.checkpointsOf(String(removed.id)))).toBe(false);
+    expect(existsSync(t.checkpointsOf('gone-after-reset'))).toBe(false);
+    expect(existsSync(t.checkpointsOf(String(kept.id)))).toBe(true);
+    await kept.remove();
+  }, 120_000);
 
   it('a job flagged cancelled while queued is cancelled when a worker takes it, before training', async () => {
     // The API lost the race for `remove()` and flagged the job; nobody heard the message.

@@ -76,6 +76,10 @@ describe('transient and permanent failures (real Redis, real worker process)', (
     });
     await expect(job.waitUntilFinished(t.events, 120_000)).rejects.toThrow(/^ENOENT: /);
     expect((await t.queue.getJob(String(job.id)))?.attemptsMade).toBe(2);
+    // Failed for good: its checkpoints (both attempts trained and checkpointed epochs) are gone.
+    const { logs } = await t.queue.getJobLogs(String(job.id));
+    expect(logs.filter((l) => l.startsWith('failed: ENOENT'))).toHaveLength(2);
+    expect(existsSync(t.checkpointsOf(String(job.id)))).toBe(false);
   }, 180_000);
 
   it('unreadable data fails at once, naming the file, without retries', async () => {
