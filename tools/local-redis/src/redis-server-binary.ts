@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { aptGet } from './apt-get.js';
 
 /** Path of `redis-server` on PATH (or in /usr/sbin, /usr/bin), or undefined. */
 export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -33,16 +33,14 @@ export function installRedisServer(log: (line: string) => void): string {
   log('redis-server not found: installing it with apt-get (Debian, running as root)…');
   // policy-rc.d exit 101 would be the classic way to keep the package's own service from starting;
   // instead we never rely on that service: the project starts its own process on its own port.
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [
     ['update', '-qq'],
     ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'],
   ]) {
-    const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
-    if (result.status !== 0) {
-      throw new Error(
-        `apt-get ${args.join(' ')} failed (exit ${result.status}): ${(result.stderr || result.stdout || '').trim().slice(-800)}\n${INSTALL_HINT}`,
-      );
+    try {
+      aptGet(args, { log });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${INSTALL_HINT}`);
     }
   }
   const found = findRedisServer();
