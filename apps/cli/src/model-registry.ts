@@ -47,29 +47,47 @@ export async function listRegistry(modelsDir: string): Promise<RegistryEntry[]> 
 
 async function readEntry(dir: string, name: string): Promise<RegistryEntry> {
   const empty = { id: name, cell: '-', created: '', accuracy: null, macroF1: null, epochs: null };
-  let manifest: { id?: unknown; cell?: unknown; created?: unknown };
-  try {
-    manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  } catch (error) {
-    return { ...empty, problem: `manifest.json: ${(error as Error).message}` };
-  }
-  let metrics: {
-    test?: { accuracy?: unknown; macroF1?: unknown };
-    training?: { epochsCompleted?: unknown };
-  } = {};
-  try {
-    metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
-  } catch {
-    // A model saved without metrics is still a model; its figures show as '-'.
-  }
-  const num = (v: unknown) => (typeof v === 'number' ? v : null);
-  return {
+  const manifest = await readObject(join(dir, 'manifest.json'));
+  if (typeof manifest === 'string') return { ...empty, problem: `manifest.json: ${manifest}` };
+  const created = typeof manifest.created === 'string' ? manifest.created : '';
+  const base = {
+    ...empty,
     id: typeof manifest.id === 'string' ? manifest.id : name,
     cell: typeof manifest.cell === 'string' ? manifest.cell : '-',
-    created: typeof manifest.created === 'string' ? manifest.created : '',
-    accuracy: num(metrics.test?.accuracy),
-    macroF1: num(metrics.test?.macroF1),
-    epochs: num(metrics.training?.epochsCompleted),
+    created,
+  };
+  if (Number.isNaN(Date.parse(created))) {
+    return { ...base, problem: 'manifest.json: created is not a date' };
+  }
+  // A model saved without metrics is still a model; its figures show as '-'.
+  const metrics = existsSync(join(dir, 'metrics.json'))
+    ? await readObject(join(dir, 'metrics.json'))
+    : {};
+  if (typeof metrics === 'string') return { ...base, problem: `metrics.json: ${metrics}` };
+  const field = (part: unknown, key: string) => {
+    const value = typeof part === 'object' && part !== null ? (part as Json)[key] : undefined;
+    return typeof value === 'number' ? value : null;
+  };
+  return {
+    ...base,
+    accuracy: field(metrics.test, 'accuracy'),
+    macroF1: field(metrics.test, 'macroF1'),
+    epochs: field(metrics.training, 'epochsCompleted'),
     problem: null,
   };
+}
+
+type Json = Record<string, unknown>;
+
+/** A JSON object read from `file`, or what is wrong with it. */
+async function readObject(file: string): Promise<Json | string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : 'not a JSON object';
 }
