@@ -47,6 +47,8 @@ const WARM_UP = Math.min(500, Math.ceil(RUNS / 5));
  * so a leak of even 1 KB per request shows as 10 MB at 10,000 runs.
  */
 const HEAP_GROWTH_LIMIT_MB = 24;
+/** Requests between two heap samples of the summary (after warm-up), to show the slope. */
+const SAMPLE_EVERY = Math.max(500, Math.ceil(RUNS / 10));
 const REQUEST_TIMEOUT_MS = 30_000;
 
 setFlagsFromString('--expose-gc');
@@ -216,6 +218,7 @@ it(
     const byOperation = new Map<string, number>();
     let count = 0;
     let heapAfterWarmUp = 0;
+    const samples: Array<[number, number]> = [];
     const started = performance.now();
     await fc.assert(
       fc.asyncProperty(requests, async (request) => {
@@ -224,6 +227,9 @@ it(
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         byOperation.set(request.operation, (byOperation.get(request.operation) ?? 0) + 1);
         if (count === WARM_UP) heapAfterWarmUp = heapUsedMb();
+        if (count > WARM_UP && count % SAMPLE_EVERY === 0) {
+          samples.push([count, Math.round(heapUsedMb() * 10) / 10]);
+        }
         const problem = problemWith(answer, request);
         if (problem !== undefined) {
           throw new Error(`${describeRequest(request)}: ${problem}`);
@@ -243,6 +249,7 @@ it(
         afterWarmUp: Math.round(heapAfterWarmUp * 10) / 10,
         atEnd: Math.round(heapAtEnd * 10) / 10,
         limit: HEAP_GROWTH_LIMIT_MB,
+        samples: Object.fromEntries(samples),
       },
     };
     console.log(`openapi fuzz: ${JSON.stringify(summary)}`);
@@ -251,9 +258,10 @@ it(
 
     expect(escapes).toEqual([]);
     expect(heapAtEnd - heapAfterWarmUp).toBeLessThan(HEAP_GROWTH_LIMIT_MB);
-    // The app still answers, and the known model still predicts.
+    // The app still answers, and every event stream a client dropped was let go.
     const health = await t.app.inject('/healthz');
     expect(health.statusCode).toBe(200);
+    await expect.poll(() => t.app.eventStreams.size, { timeout: 5000 }).toBe(0);
   },
   Math.max(120_000, RUNS * 200),
 );
