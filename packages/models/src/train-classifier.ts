@@ -11,7 +11,7 @@ import { correctCount, crossEntropy } from './classification-loss.js';
 import { releaseDropoutMasks } from './dropout-masks.js';
 import { FusedAdamOptimizer } from './fused-adam.js';
 import { clipByGlobalNorm } from './gradient-clipping.js';
-import { SeededRandom, withSeededMathRandom } from './seeded-random.js';
+import { type SeededRandom, withSeededMathRandom } from './seeded-random.js';
 import { tf } from './tfjs.js';
 import {
   type EpochMetrics,
@@ -23,6 +23,7 @@ import {
   type TrainingCheckpoint,
 } from './training-checkpoint.js';
 import { resolveTrainingOptions, type TrainingOptions } from './training-options.js';
+import { type EpochTally, TrainingState } from './training-state.js';
 
 /** Reported after a batch (throttled by `progressThrottleMs`). */
 export interface BatchProgress {
@@ -91,198 +92,52 @@ export interface TrainingResult {
  * lives on only in the checkpoints.
  */
 export async function trainClassifier(args: TrainClassifierArgs): Promise<TrainingResult> {
-  const { classifier, signal } = args;
-  const { model, config } = classifier;
+  const { classifier } = args;
   const options = resolveTrainingOptions(args.options ?? {});
-  const train = checkClassificationData('train', args.train, config);
+  const train = checkClassificationData('train', args.train, classifier.config);
   const validation =
     args.validation === undefined
       ? undefined
-      : checkClassificationData('validation', args.validation, config);
+      : checkClassificationData('validation', args.validation, classifier.config);
   const resume = args.resumeFrom;
   if (resume !== undefined) checkResumable(resume, classifier, options, train, validation);
 
   const optimizer = new FusedAdamOptimizer(options.learningRate);
-  const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  const batchesPerEpoch = Math.ceil(train.n / options.batchSize);
-  let random = new SeededRandom(options.seed);
-  let history: EpochMetrics[] = [];
-  let best: TrainingCheckpoint['best'] = null;
-  let epochsWithoutImprovement = 0;
-  let priorSeconds = 0;
-  let samplesSeen = 0;
-  let startEpoch = 0;
-  let lastCheckpoint: TrainingCheckpoint | null = null;
   if (resume !== undefined) {
-    restoreModelWeights(model, resume.weights);
+    restoreModelWeights(classifier.model, resume.weights);
     await restoreOptimizerState(optimizer, resume.optimizer);
-    random = new SeededRandom(resume.randomState);
-    history = [...resume.history];
-    best = resume.best;
-    epochsWithoutImprovement = resume.epochsWithoutImprovement;
-    priorSeconds = resume.trainingSeconds;
-    samplesSeen = resume.samplesSeen;
-    startEpoch = resume.epochsCompleted;
-    lastCheckpoint = resume;
   }
-
-  /** The whole training state now: at an epoch end, or inside an epoch with `partialEpoch`. */
-  const checkpointNow = async (
-    epochsCompleted: number,
-    partialEpoch?: PartialEpoch,
-  ): Promise<TrainingCheckpoint> => ({
-    formatVersion: 1,
-    epochsCompleted,
-    config,
+  const state =
+    resume === undefined ? TrainingState.start(options.seed) : TrainingState.resume(resume);
+  const run: TrainingRun = {
+    args,
+    classifier,
     options,
-    trainSize: train.n,
-    validationSize: validation?.n ?? 0,
-    randomState: random.state(),
-    weights: storeModelWeights(model),
-    optimizer: await storeOptimizerState(optimizer),
-    best,
-    epochsWithoutImprovement,
-    history: [...history],
-    trainingSeconds: priorSeconds + trainingMsThisRun / 1000,
-    samplesSeen,
-    ...(partialEpoch === undefined ? {} : { partialEpoch }),
-  });
-
-  const patienceExhausted = () =>
-    validation !== undefined &&
-    options.patience > 0 &&
-    epochsWithoutImprovement >= options.patience;
-  let stopReason: StopReason = 'completed';
-  const runStart = performance.now();
-  let trainingMsThisRun = 0;
-  let batchesThisRun = 0;
-  let lastReport = Number.NEGATIVE_INFINITY;
+    train,
+    validation,
+    optimizer,
+    variables: classifier.model.trainableWeights.map((w) => w.read() as Variable),
+    batchesPerEpoch: Math.ceil(train.n / options.batchSize),
+    start: performance.now(),
+    batches: 0,
+    lastReport: Number.NEGATIVE_INFINITY,
+  };
+  let stopReason: StopReason;
   try {
-    epochs: for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
-      if (patienceExhausted()) {
-        stopReason = 'early-stopping'; // a resumed run whose checkpoint had already run out
-        break;
-      }
-      const epochStart = performance.now();
-      // A resumed half epoch redraws its shuffle from the state its epoch started with; the
-      // generator itself goes on from where the stop left it (dropout masks included).
-      const partial = epoch === startEpoch ? resume?.partialEpoch : undefined;
-      const epochRandomState = partial?.epochRandomState ?? random.state();
-      const order = (partial ? new SeededRandom(partial.epochRandomState) : random).permutation(
-        train.n,
-      );
-      let lossSum = partial?.lossSum ?? 0;
-      let correct = partial?.correct ?? 0;
-      let seen = partial?.seen ?? 0;
-      let epochTrainingMs = partial?.trainingMs ?? 0;
-      const firstBatch = partial?.batchesDone ?? 0;
-      for (let b = firstBatch; b < batchesPerEpoch; b++) {
-        if (signal?.aborted) {
-          stopReason = 'aborted';
-          if (b > firstBatch && args.onCheckpoint && (args.checkpointOnAbort ?? true)) {
-            lastCheckpoint = await checkpointNow(epoch, {
-              batchesDone: b,
-              epochRandomState,
-              lossSum,
-              correct,
-              seen,
-              trainingMs: epochTrainingMs,
-            });
-            await args.onCheckpoint(lastCheckpoint);
-          }
-          break epochs;
-        }
-        const from = b * options.batchSize;
-        const to = Math.min(train.n, from + options.batchSize);
-        const batchStart = performance.now();
-        const [batchLoss, batchCorrect] = trainStep(
-          classifier,
-          optimizer,
-          variables,
-          random,
-          options,
-          gatherRows(train.ids, train.labels, config.maxLength, order, from, to),
-        );
-        const ms = performance.now() - batchStart;
-        epochTrainingMs += ms;
-        trainingMsThisRun += ms;
-        batchesThisRun++;
-        lossSum += batchLoss * (to - from);
-        correct += batchCorrect;
-        seen += to - from;
-        samplesSeen += to - from;
-        const now = performance.now();
-        const lastOfEpoch = b === batchesPerEpoch - 1;
-        if (args.onBatchEnd && (lastOfEpoch || now - lastReport >= options.progressThrottleMs)) {
-          lastReport = now;
-          await args.onBatchEnd({
-            epoch: epoch + 1,
-            epochs: options.epochs,
-            batch: b + 1,
-            batchesPerEpoch,
-            loss: lossSum / seen,
-            accuracy: correct / seen,
-            samplesPerSecond: seen / (epochTrainingMs / 1000),
-            etaSeconds: eta(
-              now - runStart,
-              batchesThisRun,
-              (options.epochs - epoch) * batchesPerEpoch - (b + 1),
-            ),
-          });
-        }
-        // Let timers and I/O (an abort request, a progress write) run between batches.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-
-      const metrics: EpochMetrics = {
-        epoch: epoch + 1,
-        loss: lossSum / seen,
-        accuracy: correct / seen,
-        samplesPerSecond: seen / (epochTrainingMs / 1000),
-        seconds: 0,
-      };
-      if (validation) {
-        const v = evaluateLoss(classifier, validation, options.validationBatchSize);
-        metrics.validationLoss = v.loss;
-        metrics.validationAccuracy = v.accuracy;
-        if (best === null || v.loss < best.validationLoss - options.minDelta) {
-          best = { epoch: epoch + 1, validationLoss: v.loss, weights: storeModelWeights(model) };
-          epochsWithoutImprovement = 0;
-        } else {
-          epochsWithoutImprovement++;
-        }
-      }
-      metrics.seconds = (performance.now() - epochStart) / 1000;
-      history.push(metrics);
-      lastCheckpoint = await checkpointNow(epoch + 1);
-      // Durable first: whoever hears "epoch done" can rely on the checkpoint being there.
-      await args.onCheckpoint?.(lastCheckpoint);
-      await args.onEpochEnd?.({
-        ...metrics,
-        epochs: options.epochs,
-        etaSeconds: eta(
-          performance.now() - runStart,
-          batchesThisRun,
-          (options.epochs - epoch - 1) * batchesPerEpoch,
-        ),
-      });
-      if (patienceExhausted()) {
-        stopReason = epoch + 1 < options.epochs ? 'early-stopping' : 'completed';
-        break;
-      }
-    }
+    stopReason = await trainEpochs(run, state);
   } finally {
     optimizer.dispose();
-    releaseDropoutMasks(model);
+    releaseDropoutMasks(classifier.model);
   }
 
+  const { best, history } = state;
   let restoredBestWeights = false;
   if (stopReason !== 'aborted' && options.restoreBestWeights && best !== null) {
     const lastEpoch = history[history.length - 1]?.epoch;
-    if (best.epoch !== lastEpoch) restoreModelWeights(model, best.weights);
+    if (best.epoch !== lastEpoch) restoreModelWeights(classifier.model, best.weights);
     restoredBestWeights = true;
   }
-  const trainingSeconds = priorSeconds + trainingMsThisRun / 1000;
+  const { trainingSeconds } = state;
   return {
     history,
     epochsCompleted: history.length,
@@ -291,10 +146,156 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Traini
     bestValidationLoss: best?.validationLoss ?? null,
     restoredBestWeights,
     trainingSeconds,
-    samplesPerSecond: trainingSeconds > 0 ? samplesSeen / trainingSeconds : 0,
+    samplesPerSecond: trainingSeconds > 0 ? state.samplesSeen / trainingSeconds : 0,
     options,
-    lastCheckpoint,
+    lastCheckpoint: state.lastCheckpoint,
   };
+}
+
+/** One call of `trainClassifier`: what it trains with, and this process's progress figures. */
+interface TrainingRun {
+  args: TrainClassifierArgs;
+  classifier: ClassifierModel;
+  options: TrainingOptions;
+  train: CheckedData;
+  validation: CheckedData | undefined;
+  optimizer: Optimizer;
+  variables: Variable[];
+  batchesPerEpoch: number;
+  /** When this run started, and its batches so far: the remaining time's estimate. */
+  start: number;
+  batches: number;
+  /** When `onBatchEnd` was last called (throttled by `progressThrottleMs`). */
+  lastReport: number;
+}
+
+/** Epochs until the epochs asked for are done, patience runs out, or a stop request. */
+async function trainEpochs(run: TrainingRun, state: TrainingState): Promise<StopReason> {
+  const { options, validation } = run;
+  while (state.epochsCompleted < options.epochs) {
+    // A resumed run whose checkpoint had already run out of patience.
+    if (state.patienceExhausted(options, validation !== undefined)) return 'early-stopping';
+    const epochStart = performance.now();
+    const epoch = await trainEpoch(run, state);
+    if (epoch === null) return 'aborted';
+    await endEpoch(run, state, epoch, epochStart);
+    if (state.patienceExhausted(options, validation !== undefined)) {
+      return state.epochsCompleted < options.epochs ? 'early-stopping' : 'completed';
+    }
+  }
+  return 'completed';
+}
+
+/**
+ * The batches of epoch `state.epochsCompleted + 1` (the rest of it, when resuming inside it);
+ * null when a stop request ended it, after checkpointing the batches done (`checkpointOnAbort`).
+ */
+async function trainEpoch(run: TrainingRun, state: TrainingState): Promise<EpochTally | null> {
+  const { args, classifier, options, train, batchesPerEpoch } = run;
+  const epoch = state.beginEpoch(train.n);
+  for (let b = epoch.firstBatch; b < batchesPerEpoch; b++) {
+    if (args.signal?.aborted) {
+      if (b > epoch.firstBatch && args.onCheckpoint && (args.checkpointOnAbort ?? true)) {
+        await args.onCheckpoint(await checkpoint(run, state, epoch.partial()));
+      }
+      return null;
+    }
+    const from = b * options.batchSize;
+    const to = Math.min(train.n, from + options.batchSize);
+    const batchStart = performance.now();
+    const [batchLoss, batchCorrect] = trainStep(
+      classifier,
+      run.optimizer,
+      run.variables,
+      state.random,
+      options,
+      gatherRows(train.ids, train.labels, classifier.config.maxLength, epoch.order, from, to),
+    );
+    const ms = performance.now() - batchStart;
+    epoch.addBatch(batchLoss, batchCorrect, to - from, ms);
+    state.trainingMsThisRun += ms;
+    state.samplesSeen += to - from;
+    run.batches++;
+    const now = performance.now();
+    const lastOfEpoch = b === batchesPerEpoch - 1;
+    if (args.onBatchEnd && (lastOfEpoch || now - run.lastReport >= options.progressThrottleMs)) {
+      run.lastReport = now;
+      await args.onBatchEnd({
+        epoch: state.epochsCompleted + 1,
+        epochs: options.epochs,
+        batch: b + 1,
+        batchesPerEpoch,
+        loss: epoch.loss,
+        accuracy: epoch.accuracy,
+        samplesPerSecond: epoch.samplesPerSecond,
+        etaSeconds: eta(
+          now - run.start,
+          run.batches,
+          (options.epochs - state.epochsCompleted) * batchesPerEpoch - (b + 1),
+        ),
+      });
+    }
+    // Let timers and I/O (an abort request, a progress write) run between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return epoch;
+}
+
+/** Validation and early stopping's bookkeeping, the epoch's checkpoint, then `onEpochEnd`. */
+async function endEpoch(
+  run: TrainingRun,
+  state: TrainingState,
+  epoch: EpochTally,
+  epochStart: number,
+): Promise<void> {
+  const { args, classifier, options, validation, batchesPerEpoch } = run;
+  const metrics: EpochMetrics = {
+    epoch: state.epochsCompleted + 1,
+    loss: epoch.loss,
+    accuracy: epoch.accuracy,
+    samplesPerSecond: epoch.samplesPerSecond,
+    seconds: 0,
+  };
+  if (validation) {
+    const v = evaluateLoss(classifier, validation, options.validationBatchSize);
+    metrics.validationLoss = v.loss;
+    metrics.validationAccuracy = v.accuracy;
+    state.recordValidation(v.loss, options.minDelta, () => storeModelWeights(classifier.model));
+  }
+  metrics.seconds = (performance.now() - epochStart) / 1000;
+  state.finishEpoch(metrics);
+  // Made even without `onCheckpoint`: the result's `lastCheckpoint`. Durable first: whoever
+  // hears "epoch done" can rely on the checkpoint being there.
+  const made = await checkpoint(run, state);
+  await args.onCheckpoint?.(made);
+  await args.onEpochEnd?.({
+    ...metrics,
+    epochs: options.epochs,
+    etaSeconds: eta(
+      performance.now() - run.start,
+      run.batches,
+      (options.epochs - state.epochsCompleted) * batchesPerEpoch,
+    ),
+  });
+}
+
+/** The state as a checkpoint with the model's weights and the optimizer's state now. */
+async function checkpoint(
+  run: TrainingRun,
+  state: TrainingState,
+  partialEpoch?: PartialEpoch,
+): Promise<TrainingCheckpoint> {
+  return state.checkpoint(
+    {
+      config: run.classifier.config,
+      options: run.options,
+      trainSize: run.train.n,
+      validationSize: run.validation?.n ?? 0,
+      weights: storeModelWeights(run.classifier.model),
+      optimizer: await storeOptimizerState(run.optimizer),
+    },
+    partialEpoch,
+  );
 }
 
 function trainStep(
