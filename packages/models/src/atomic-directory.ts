@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
+import { syncDirectory, syncTree } from '@newscell/tokenizer';
 
 /**
- * Fills a temporary sibling of `dir` with `write`, then renames it to `dir`: a crash leaves
- * either no directory or a complete one (plus, at worst, a `.tmp-` sibling to clean up), never a
- * half-written model. With `overwrite`, an existing `dir` is swapped out and removed afterwards.
+ * Fills a temporary sibling of `dir` with `write`, flushes it to disk (every file and the
+ * directory), then renames it to `dir` and flushes the parent: a crash or power cut leaves either
+ * no directory or a complete one (plus, at worst, a `.tmp-` sibling to clean up), never a
+ * half-written model. With `overwrite`, an existing `dir` is swapped out and removed afterwards;
+ * a swap an earlier crash interrupted is undone first.
  */
 export async function writeDirectoryAtomically(
   dir: string,
@@ -28,15 +31,21 @@ export async function writeDirectoryAtomically(
   }
   await mkdir(path.dirname(target), { recursive: true });
   await mkdir(temp);
+  const parent = path.dirname(target);
   try {
     await write(temp);
+    // Every byte on disk before the name points at it: a power cut then leaves the old
+    // directory or the complete new one, never a renamed directory of empty files.
+    await syncTree(temp);
     if (exists) {
       const old = `${target}.old-${suffix}`;
       await rename(target, old);
       await rename(temp, target);
+      await syncDirectory(parent);
       await rm(old, { recursive: true, force: true });
     } else {
       await rename(temp, target);
+      await syncDirectory(parent);
     }
   } catch (error) {
     await rm(temp, { recursive: true, force: true });

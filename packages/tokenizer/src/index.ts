@@ -1,3 +1,4 @@
+export { syncDirectory, syncTree, writeFileAtomic, writeFileDurably } from './atomic-write.js';
 export {
   EMBEDDING_FILE_MAGIC,
   EMBEDDING_FILE_VERSION,
