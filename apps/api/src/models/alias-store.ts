@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Alias, NewscellError } from '@newscell/contracts';
+import { writeFileAtomic } from '@newscell/tokenizer';
 
 /** File of the registry that holds the aliases. */
 export const ALIASES_JSON = 'aliases.json';
@@ -22,8 +22,9 @@ interface AliasFile {
 /**
  * Aliases (stable names for models, `default` above all) in `<registry>/aliases.json`, next to
  * the models they name, so every API process sharing the registry sees the same ones. Each change
- * rewrites the file through a temp sibling and a rename; changes within one process are
- * serialised. Two processes changing aliases at the same instant: the last rename wins.
+ * rewrites the file with `writeFileAtomic` (temp sibling, fsync, rename, fsync of the registry
+ * folder); changes within one process are serialised. Two processes changing aliases at the same
+ * instant: the last rename wins.
  */
 export class AliasStore {
   readonly file: string;
@@ -71,16 +72,10 @@ export class AliasStore {
       const file = await this.#read(0);
       const result = edit(file);
       await mkdir(this.dir, { recursive: true });
-      const temp = `${this.file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-      try {
-        const json = { aliases: Object.fromEntries(file.aliases) };
-        await writeFile(temp, `${JSON.stringify(json, null, 1)}\n`);
-        await rename(temp, this.file);
-        this.#cached = { file, at: performance.now() };
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      const json = { aliases: Object.fromEntries(file.aliases) };
+      // Flushed before and after its rename: a power cut keeps the old aliases or the new ones.
+      await writeFileAtomic(this.file, `${JSON.stringify(json, null, 1)}\n`);
+      this.#cached = { file, at: performance.now() };
       return result;
     });
     this.#queue = run.catch(() => {});
