@@ -7,6 +7,7 @@ import {
   type ComparisonJobData,
   type ComparisonSummary,
   comparisonCancellationKey,
+  isNewscellError,
   TRAINING_QUEUE_NAME,
   type TrainingJobData,
   type TrainingResult,
@@ -51,23 +52,16 @@ export async function processComparison(
       const result = (
         typeof processed[key] === 'string' ? JSON.parse(processed[key] as string) : processed[key]
       ) as TrainingResult;
-      const dir = join(deps.config.modelsDir, result.modelId);
-      const file = join(dir, 'metrics.json');
-      const metrics = childMetricsFrom(JSON.parse(await readFile(file, 'utf8')), file);
-      const predictions = await readPredictions(dir);
-      if (predictions === null) {
-        outcomes.push({ jobId, cell, seed, state: 'failed', reason: `${dir} has no predictions` });
-        continue;
-      }
-      completed.push({
+      const child = await readCompletedChild(deps.config.modelsDir, result.modelId, {
         jobId,
         cell,
         seed,
-        modelId: result.modelId,
-        metrics,
-        predicted: predictions.predicted,
-        labels: predictions.labels,
       });
+      if ('state' in child) {
+        outcomes.push(child);
+        continue;
+      }
+      completed.push(child);
       outcomes.push({ jobId, cell, seed, state: 'completed', reason: null });
     } else {
       const reason = String(ignored[key] ?? child.failedReason ?? 'failed');
@@ -84,6 +78,47 @@ export async function processComparison(
     outcomes,
     cancelled,
   });
+}
+
+/**
+ * What the summary needs of a completed child's model (metrics.json, predictions.json), or a
+ * `failed` outcome saying why it cannot be had: a model deleted (or damaged) after its training
+ * finished leaves the comparison summarised from the others, never failed as a whole.
+ */
+export async function readCompletedChild(
+  modelsDir: string,
+  modelId: string,
+  child: { jobId: string; cell: CellType; seed: number },
+): Promise<CompletedChild | ChildOutcome> {
+  const dir = join(modelsDir, modelId);
+  const failed = (why: string): ChildOutcome => ({
+    ...child,
+    state: 'failed',
+    reason: `model ${modelId} ${why}`,
+  });
+  try {
+    const predictions = await readPredictions(dir);
+    if (predictions === null) return failed('has no predictions.json');
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+    } catch (error) {
+      return failed(`has no readable metrics.json: ${(error as Error).message}`);
+    }
+    return {
+      ...child,
+      modelId,
+      metrics: childMetricsFrom(json, `model ${modelId} metrics.json`),
+      predicted: predictions.predicted,
+      labels: predictions.labels,
+    };
+  } catch (error) {
+    if (isNewscellError(error) && error.code === 'MODEL_NOT_FOUND') {
+      return failed('was deleted after its training completed');
+    }
+    if (isNewscellError(error)) return failed(`cannot be read: ${error.code}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The worker on the comparisons queue, beside the training worker in the same process. */
