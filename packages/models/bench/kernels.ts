@@ -9,16 +9,15 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fusedRecurrentSequence, initBackend } from '@newscell/models';
 import {
-  fusedRecurrentSequence,
-  initBackend,
   maxOverTime,
   stockWasmGather,
   stockWasmKernel,
   sumOfSquares,
   rationalTanh as tanh,
   useStepKernels,
-} from '@newscell/models';
+} from '@newscell/models/testing';
 import * as tf from '@tensorflow/tfjs-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,4 +1,4 @@
-export { type GateActivation, tanh as rationalTanh } from './activations.js';
+export type { GateActivation } from './activations.js';
 export { writeDirectoryAtomically } from './atomic-directory.js';
 export {
   BACKEND_NAMES,
@@ -54,16 +54,14 @@ export {
   releaseInputProjections,
 } from './evaluate-classifier.js';
 export { fileSystemModelHandler } from './file-io-handler.js';
-export { withRecurrentImplementation } from './fused/convert-implementation.js';
 export { FusedRecurrent, type FusedRecurrentArgs } from './fused/fused-recurrent-layer.js';
 export {
   type FusedCell,
   type FusedSequenceOptions,
   fusedRecurrentSequence,
 } from './fused/fused-recurrent-op.js';
-export { useStepKernels } from './fused/heap-state.js';
 export { FusedAdamOptimizer } from './fused-adam.js';
-export { MaskedGlobalPooling1D, maxOverTime } from './masked-global-pooling.js';
+export { MaskedGlobalPooling1D } from './masked-global-pooling.js';
 export {
   type LoadClassifierOptions,
   type LoadedClassifier,
@@ -102,7 +100,3 @@ export {
   type TrainingOptions,
   TrainingOptionsSchema,
 } from './training-options.js';
-/** tfjs-backend-wasm's own `GatherV2`, kept from before newscell's replaced it (`npm run bench:kernels`). */
-export { stockWasmGather } from './wasm-kernels/gather.js';
-export { sumOfSquares } from './wasm-kernels/sum-of-squares.js';
-export { stockWasmKernel } from './wasm-kernels/swap.js';
