@@ -101,6 +101,7 @@ export async function buildApp(
     queuePrefix: config.queuePrefix,
     modelsDir: config.modelsDir,
     budget: config.budget,
+    agNews: config.agNews,
   });
   await app.register(modelRoutes, { limits: config.limits });
   await app.register(dashboardRoutes, { dir: config.dashboardDir });

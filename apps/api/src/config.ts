@@ -51,6 +51,8 @@ export const ApiEnvSchema = Type.Object({
   NEWSCELL_REGISTRY_RECHECK_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
   NEWSCELL_BATCH_MAX_TEXTS: Type.Integer({ minimum: 1, maximum: 4096, default: 64 }),
   NEWSCELL_DASHBOARD_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  AGNEWS_DIR: Type.Optional(Type.String()),
+  AGNEWS_URL: Type.Optional(Type.String()),
   ...TrainingBudgetEnvSchema.properties,
 });
 
@@ -109,6 +111,18 @@ export interface ApiConfig {
   dashboardDir: string;
   /** Largest training job and comparison accepted (estimated before enqueueing). */
   budget: TrainingBudget;
+  /**
+   * Where the AG News of disagreement texts is looked for, as the worker looks, on the first
+   * request that needs it (never at start-up: the API runs without the data).
+   */
+  agNews: {
+    /** `AGNEWS_DIR`: used as it is, never downloaded over. */
+    dir: string | undefined;
+    /** `AGNEWS_URL`: the archive to download when no folder has the files. */
+    url: string | undefined;
+    /** `./data` of the working directory: `ag_news/` is read from there, or downloaded into it. */
+    dataDir: string;
+  };
 }
 
 /**
@@ -164,6 +178,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
         ? DEFAULT_DASHBOARD_DIR
         : resolve(e.NEWSCELL_DASHBOARD_DIR),
     budget: trainingBudgetFromEnv(e),
+    agNews: {
+      dir: e.AGNEWS_DIR || undefined,
+      url: e.AGNEWS_URL || undefined,
+      dataDir: resolve('data'),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLoopback, loadApiConfig } from '../src/config.js';
 
@@ -20,6 +21,17 @@ describe('loadApiConfig', () => {
       serving: { cacheModels: 4, batchWindowMs: 5, batchMaxTexts: 64, registryRecheckMs: 1000 },
     });
     expect(loadApiConfig({}).dashboardDir).toMatch(/apps\/dashboard\/dist$/);
+  });
+
+  it('reads where AG News is, as the worker does: AGNEWS_DIR, AGNEWS_URL, ./data', () => {
+    expect(loadApiConfig({}).agNews).toEqual({
+      dir: undefined,
+      url: undefined,
+      dataDir: join(process.cwd(), 'data'),
+    });
+    const set = loadApiConfig({ AGNEWS_DIR: '/srv/ag_news', AGNEWS_URL: 'http://mirror/a.tgz' });
+    expect(set.agNews).toMatchObject({ dir: '/srv/ag_news', url: 'http://mirror/a.tgz' });
+    expect(loadApiConfig({ AGNEWS_DIR: '' }).agNews.dir).toBeUndefined();
   });
 
   it('stops on a bad value, naming the variable', () => {

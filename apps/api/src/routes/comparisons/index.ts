@@ -23,6 +23,7 @@ import { Redis } from 'ioredis';
 import Type from 'typebox';
 import { ComparisonService } from '../../comparisons/comparison-service.js';
 import { TestTextCache } from '../../comparisons/test-texts.js';
+import type { ApiConfig } from '../../config.js';
 import { adminSecurity, errorResponses, readSecurity } from '../training-jobs/schemas.js';
 
 export interface ComparisonRoutesOptions {
@@ -31,11 +32,11 @@ export interface ComparisonRoutesOptions {
   queuePrefix: string;
   modelsDir: string;
   /**
-   * Where the AG News CSVs are, for the texts of disagreements; looked up on the first request
-   * that needs them, so the API starts and serves without the data.
-   * @defaultValue found as the worker finds it: `AGNEWS_DIR`, else `./data/ag_news`, else a download
+   * Where the AG News CSVs are, for the texts of disagreements: found as the worker finds them
+   * (`AGNEWS_DIR`, else `./data/ag_news`, else a download) on the first request that needs them,
+   * so the API starts and serves without the data.
    */
-  agNewsDir?: string;
+  agNews: ApiConfig['agNews'];
   /** Largest comparison accepted. @defaultValue `TRAINING_BUDGET_DEFAULTS` */
   budget?: TrainingBudget;
 }
@@ -85,7 +86,11 @@ export async function comparisonRoutes(app: FastifyInstance, options: Comparison
     prefix: options.queuePrefix,
     modelsDir: options.modelsDir,
     ...(options.budget === undefined ? {} : { budget: options.budget }),
-    testTexts: new TestTextCache(options.agNewsDir ?? (async () => (await resolveAgNewsDir()).dir)),
+    testTexts: new TestTextCache(async () => {
+      const { dir, url, dataDir } = options.agNews;
+      const env = { AGNEWS_DIR: dir, AGNEWS_URL: url };
+      return (await resolveAgNewsDir({ env, dataDir })).dir;
+    }),
   });
   app.addHook('onClose', async () => {
     // As the training queue does: BullMQ's close would wait for ever for an absent Redis.
