@@ -18,6 +18,7 @@ import {
   comparisonCancellationKey,
   comparisonTag,
   DEFAULT_TRAINING_JOB_OPTIONS,
+  isNewscellError,
   NewscellError,
   seedTag,
   TRAINING_BUDGET_DEFAULTS,
@@ -209,17 +210,27 @@ export class ComparisonService {
     // Messages name models by id: the registry's place on this machine is not the client's business.
     const [idA, idB] = ids as [string, string];
     const dirA = join(this.deps.modelsDir, idA);
-    const [predA, predB] = await Promise.all([
-      readPredictions(dirA),
-      readPredictions(join(this.deps.modelsDir, idB)),
-    ]);
+    // A model deleted since its training: the comparison and its summary stay readable; only
+    // the items it disagrees on are gone with it.
+    const predictionsOf = (modelId: string) =>
+      readPredictions(join(this.deps.modelsDir, modelId)).catch((error: unknown) => {
+        if (isNewscellError(error) && error.code === 'MODEL_NOT_FOUND') {
+          throw new NewscellError(
+            'MODEL_NOT_FOUND',
+            `model ${modelId} of comparison ${id} was deleted after its training: the comparison and its summary stay, but its disagreements cannot be shown`,
+            { details: { id: modelId, comparison: id } },
+          );
+        }
+        throw error;
+      });
+    const [predA, predB] = await Promise.all([predictionsOf(idA), predictionsOf(idB)]);
     if (predA === null || predB === null) {
       const id = predA === null ? idA : idB;
       throw new NewscellError('MODEL_CORRUPT', `model ${id} has no predictions.json`, {
         details: { id, file: 'predictions.json' },
       });
     }
-    const metrics = JSON.parse(await readFile(join(dirA, 'metrics.json'), 'utf8')) as {
+    const metrics = (await readMetricsJson(idA, dirA)) as {
       spec?: {
         data?: {
           seed: number;
@@ -357,6 +368,26 @@ export class ComparisonService {
     }
     return job as ComparisonJob;
   }
+}
+
+/** A model's `metrics.json` as an object, or `MODEL_CORRUPT` naming the model (never a 500). */
+async function readMetricsJson(modelId: string, dir: string): Promise<Record<string, unknown>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+  } catch (error) {
+    throw new NewscellError(
+      'MODEL_CORRUPT',
+      `model ${modelId}: metrics.json cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      { details: { id: modelId, file: 'metrics.json' } },
+    );
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new NewscellError('MODEL_CORRUPT', `model ${modelId}: metrics.json is not an object`, {
+      details: { id: modelId, file: 'metrics.json' },
+    });
+  }
+  return json as Record<string, unknown>;
 }
 
 /**
