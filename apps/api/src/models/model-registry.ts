@@ -65,7 +65,8 @@ const SavedMetricsSchema = Type.Object({
     }),
   ),
   inference: Type.Optional(InferenceTimingSchema),
-  job: Type.Optional(ModelJobSchema),
+  // null: trained outside a job (the CLI, test fixtures); absent in older models.
+  job: OptionalNullable(ModelJobSchema),
 });
 
 /** The parts of the worker's `metrics.json` the API reads; every part may be absent. */
@@ -74,7 +75,7 @@ interface SavedMetrics {
   test?: TestMetrics;
   training?: Omit<ModelTraining, 'history'> & { history: Record<string, unknown>[] };
   inference?: { msPerTextBatch1: number; msPerTextBatch64: number; runs: number };
-  job?: { id: string; name: string | null; tags: string[] };
+  job?: { id: string; name: string | null; tags: string[] } | null;
   data?: unknown;
 }
 

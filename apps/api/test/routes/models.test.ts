@@ -165,6 +165,19 @@ describe('GET /v1/models', () => {
     expect(await list()).toEqual([]);
   });
 
+  it('lists a model trained outside a job (metrics.json job: null, as the CLI writes it)', async () => {
+    const t = await make();
+    await writeFixtureModel(t.config.modelsDir, {
+      id: 'gru-cli',
+      cell: 'gru',
+      metrics: figures(0.8),
+      job: null,
+    });
+    const body = (await t.app.inject({ url: '/v1/models', headers: reader })).json();
+    expect(body.items.map((m: { id: string }) => m.id)).toEqual(['gru-cli']);
+    expect(body.items[0]).toMatchObject({ accuracy: 0.8, job: null });
+  });
+
   it('leaves out directories that are not models, and temp siblings', async () => {
     const t = await withModels();
     const { mkdir, writeFile } = await import('node:fs/promises');

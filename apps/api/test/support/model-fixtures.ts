@@ -83,6 +83,8 @@ export interface FixtureModel {
   predictions?: Predictions;
   /** The data settings recorded as metrics.json `spec.data`, as the worker records them. @defaultValue none */
   data?: { seed: number; validationFraction: number; testPerClass?: number };
+  /** metrics.json `job`; null as the CLI and the dashboard's fixtures write it. @defaultValue a fixture job */
+  job?: { id: string; name: string | null; tags: string[] } | null;
 }
 
 /**
@@ -155,7 +157,10 @@ export async function writeFixtureModel(modelsDir: string, spec: FixtureModel): 
               msPerTextBatch64: m.msPerTextBatch64,
               runs: 5,
             },
-            job: { id: `job-${spec.id}`, name: `fixture ${spec.id}`, tags: ['fixture'] },
+            job:
+              spec.job === undefined
+                ? { id: `job-${spec.id}`, name: `fixture ${spec.id}`, tags: ['fixture'] }
+                : spec.job,
             data: { source: 'fixture' },
             ...(spec.data === undefined ? {} : { spec: { data: spec.data } }),
           },
