@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
 import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_FAULTS, recordFaultResult } from './support/fault-mode.js';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -136,4 +138,68 @@ describe('Redis away for longer than the lock (a dedicated Redis)', () => {
     expect(result.resumedFromEpoch).toBeGreaterThanOrEqual(1);
     expect(worker.child.exitCode).toBeNull();
   }, 300_000);
+});
+
+describe('Redis SIGKILLed mid-job and restarted (a dedicated Redis, append-only file fsynced each second)', () => {
+  let redis: PrivateRedis;
+  let t: TestQueue;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await openTestQueue({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.dispose();
+  });
+
+  it('the job completes once; the worker stays up', async () => {
+    const worker = await t.startWorker({
+      WORKER_LOCK_DURATION_MS: '15000',
+      WORKER_STALLED_INTERVAL_MS: '5000',
+    });
+    const completions: string[] = [];
+    t.events.on('completed', ({ jobId }) => completions.push(jobId));
+    // Long enough to train on after the outage (`npm run test:faults` keeps Redis away longer).
+    const outageMs = FULL_FAULTS ? 5000 : 2000;
+    const job = await t.queue.add('train', { ...JOB, training: { ...JOB.training, epochs: 80 } });
+    await waitFor(
+      'the first checkpoint',
+      async () => existsSync(t.checkpointFileOf(job)) || undefined,
+    );
+    // No clean shutdown: whatever Redis had not yet written to its append-only file is lost.
+    const pid = Number(readFileSync(join(redis.dataDir, `redis-${redis.port}.pid`), 'utf8').trim());
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    await redis.stop(); // forgets the killed server
+    await new Promise((r) => setTimeout(r, outageMs));
+    await redis.start();
+
+    await waitFor(
+      'the job to complete after the restart',
+      async () => ((await job.getState()) === 'completed' ? true : undefined),
+      240_000,
+    );
+    const done = await t.queue.getJob(String(job.id));
+    const result = done?.returnvalue as TrainingResult;
+    const { logs } = await t.queue.getJobLogs(String(job.id));
+    recordFaultResult('Redis SIGKILL and restart mid-job', {
+      outageMs,
+      secondsFromKillToCompletion: ((done?.finishedOn ?? 0) - killedAt) / 1000,
+      attemptsMade: done?.attemptsMade,
+      resumedFromEpoch: result.resumedFromEpoch,
+      savedModelLines: logs.filter((l) => l.startsWith('saved model')).length,
+    });
+    expect(result.epochs).toBe(80);
+    expect(readdirSync(join(t.dir, 'models'))).toEqual([result.modelId]);
+    expect(
+      logs.filter((l) => l.startsWith('saved model')),
+      logs.join('\n'),
+    ).toHaveLength(1);
+    expect(done?.attemptsMade).toBe(1);
+    await waitFor('the completed event', async () => (completions.length > 0 ? true : undefined));
+    expect(completions).toEqual([String(job.id)]);
+    expect(worker.child.exitCode).toBeNull();
+    expect(worker.child.signalCode).toBeNull();
+  }, 360_000);
 });

@@ -1,9 +1,11 @@
 import type { TrainingJobData, TrainingResult } from '@newscell/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_FAULTS, recordFaultResult } from './support/fault-mode.js';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
 
-const JOB_COUNT = 6;
+/** Twenty with `npm run test:faults`, six in the normal run. */
+const JOB_COUNT = FULL_FAULTS ? 20 : 6;
 
 describe('two worker processes on one queue (real Redis)', () => {
   let t: TestQueue;
@@ -15,7 +17,8 @@ describe('two worker processes on one queue (real Redis)', () => {
     await t?.close();
   });
 
-  it('trains every job of a batch exactly once, shared between both workers', async () => {
+  it(`trains every job of a batch exactly once, shared between both workers (${JOB_COUNT} jobs)`, async () => {
+    const startedAt = Date.now();
     const workers = await Promise.all([t.startWorker(), t.startWorker()]);
     const completions = new Map<string, number>();
     t.events.on('completed', ({ jobId }) =>
@@ -61,5 +64,11 @@ describe('two worker processes on one queue (real Redis)', () => {
     );
     expect([...completions.values()]).toEqual(Array(JOB_COUNT).fill(1));
     for (const w of workers) expect(w.logEntries('job stalled: will be resumed')).toEqual([]);
-  }, 300_000);
+    recordFaultResult('2 workers × jobs', {
+      jobs: JOB_COUNT,
+      perWorker: startedBy.map((w) => w.length),
+      completionEvents: [...completions.values()].reduce((a, b) => a + b, 0),
+      seconds: (Date.now() - startedAt) / 1000,
+    });
+  }, 600_000);
 });

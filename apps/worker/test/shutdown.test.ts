@@ -2,8 +2,10 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
+import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordFaultResult } from './support/fault-mode.js';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
 import { startWorkerProcess } from './support/worker-process.js';
@@ -191,6 +193,52 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     expect(result.resumedFromEpoch).toBeGreaterThanOrEqual(1);
     expect(stalled).toContain(String(job.id));
   }, 240_000);
+});
+
+describe('SIGTERM during a Redis outage (a dedicated Redis)', () => {
+  let redis: PrivateRedis;
+  let t: TestQueue;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await openTestQueue({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.dispose();
+  });
+
+  it('a worker training when Redis goes away exits within WORKER_SHUTDOWN_TIMEOUT_MS; the job is resumed later', async () => {
+    const timeoutMs = 3000;
+    const worker = await t.startWorker({
+      WORKER_LOCK_DURATION_MS: '5000',
+      WORKER_STALLED_INTERVAL_MS: '2000',
+      WORKER_SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
+    });
+    const job = await t.queue.add('train', JOB);
+    await waitFor(
+      "the first epoch's checkpoint",
+      async () => existsSync(t.checkpointFileOf(job)) || undefined,
+    );
+    await redis.stop();
+    await worker.waitForOutput('redis connection error', 30_000);
+    const sentAt = Date.now();
+    worker.child.kill('SIGTERM');
+    const exit = await Promise.race([
+      worker.exited,
+      new Promise((r) => setTimeout(() => r('still running'), timeoutMs + 30_000)),
+    ]);
+    const stoppedInMs = Date.now() - sentAt;
+    recordFaultResult('SIGTERM during a Redis outage', { timeoutMs, stoppedInMs, exit });
+    expect(exit, worker.output()).toEqual({ code: 0, signal: null });
+    expect(stoppedInMs).toBeLessThan(timeoutMs + 2000);
+    // Not lost: once Redis is back, the next worker resumes it from its checkpoint.
+    await redis.start();
+    await t.startWorker({ WORKER_LOCK_DURATION_MS: '5000', WORKER_STALLED_INTERVAL_MS: '2000' });
+    const result = (await job.waitUntilFinished(t.events, 240_000)) as TrainingResult;
+    expect(result.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+    expect(result.epochs).toBe(3);
+  }, 360_000);
 });
 
 /** Pids of the child processes of `pid` (the sandboxed trainings of a worker), from /proc. */
