@@ -4,12 +4,13 @@
 # exists, as root, Debian's own chromium package is installed with it. Idempotent: when Chromium is
 # already there it only prints the path.
 # apt may be busy (another apt-get, unattended-upgrades, the project's Redis install): its locks are
-# waited for, up to NEWSCELL_APT_LOCK_WAIT_S seconds (default 900), rather than failing.
+# waited for, up to NEWSCELL_APT_LOCK_WAIT_S seconds (default 600: with the install that stays
+# within the 15 minutes the Vitest global setup gives this script), rather than failing.
 set -eu
 
 # Where Debian's package puts it; a test points this at a folder of its own.
 debian_chromium="${NEWSCELL_DEBIAN_CHROMIUM:-/usr/bin/chromium}"
-lock_wait_s="${NEWSCELL_APT_LOCK_WAIT_S:-900}"
+lock_wait_s="${NEWSCELL_APT_LOCK_WAIT_S:-600}"
 lock_retry_s="${NEWSCELL_APT_LOCK_RETRY_S:-5}"
 [ "$lock_retry_s" -ge 1 ] || lock_retry_s=1
 

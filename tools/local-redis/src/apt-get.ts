@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 export interface AptGetOptions {
   /**
    * How long to wait while another apt-get, dpkg or unattended-upgrades holds apt's lock.
-   * @defaultValue `NEWSCELL_APT_LOCK_WAIT_S` seconds, else 900 s
+   * @defaultValue `NEWSCELL_APT_LOCK_WAIT_S` seconds, else 600 s
    */
   lockWaitMs?: number;
   /** @defaultValue 5000 */
@@ -27,9 +27,9 @@ const LOCKED = /Could not get lock|Unable to acquire the dpkg frontend lock|Unab
  */
 export function aptGet(args: readonly string[], options: AptGetOptions = {}): void {
   const env = options.env ?? { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const fromEnv = Number(process.env.NEWSCELL_APT_LOCK_WAIT_S);
+  const fromEnv = Number(process.env.NEWSCELL_APT_LOCK_WAIT_S || Number.NaN);
   const lockWaitMs =
-    options.lockWaitMs ?? (Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv * 1000 : 900_000);
+    options.lockWaitMs ?? (Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv * 1000 : 600_000);
   const retryMs = options.retryMs ?? 5000;
   const deadline = Date.now() + lockWaitMs;
   const lockOption = `DPkg::Lock::Timeout=${Math.ceil(lockWaitMs / 1000)}`;

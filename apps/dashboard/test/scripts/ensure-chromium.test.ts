@@ -63,12 +63,12 @@ describe('ensure-chromium.sh', () => {
     const run = apt.run();
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n').at(-1)).toBe(apt.chromium);
-    expect(run.stderr).toMatch(/apt is busy \(.*lock-frontend.*\); waiting up to 900s/);
+    expect(run.stderr).toMatch(/apt is busy \(.*lock-frontend.*\); waiting up to 600s/);
     const calls = apt.calls();
     expect(calls).toHaveLength(4); // update locked twice, then update and install
     expect(calls.at(-1)).toMatch(/install -y -qq chromium/);
     // apt itself waits for the dpkg lock where it can.
-    for (const call of calls) expect(call).toContain('-o DPkg::Lock::Timeout=900');
+    for (const call of calls) expect(call).toContain('-o DPkg::Lock::Timeout=600');
   });
 
   it('gives up when apt stays locked past NEWSCELL_APT_LOCK_WAIT_S, saying so', () => {
