@@ -76,6 +76,11 @@ export async function runTrainingJob(
         etaSeconds: e.etaSeconds,
       }),
   });
+  // runTraining removed the checkpoint once the model was saved; the job's folder goes too.
+  await rm(jobCheckpointsFolder(ctx.config.checkpointsDir, owner.queuePrefix, owner.jobId), {
+    recursive: true,
+    force: true,
+  });
   return run.result;
 }
 
