@@ -24,7 +24,7 @@ describe('countClassifierParameters', () => {
     const counts = countClassifierParameters(resolveClassifierConfig(input));
     expect(counts.total).toBe(model.countParams());
     const trainable = model.trainableWeights.reduce(
-      (sum, w) => sum + w.shape.reduce((a, b) => a * b, 1),
+      (sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1),
       0,
     );
     expect(counts.trainable).toBe(trainable);
