@@ -42,6 +42,15 @@ export class JobEventStream {
    */
   async open(): Promise<{ start: (response: ServerResponse) => void }> {
     const { jobId, events, jobs } = this.options;
+    if (this.ended) {
+      // Closed before it opened (the client left first): subscribe to nothing, answer nothing.
+      return {
+        start: (response) => {
+          this.response = response;
+          this.close();
+        },
+      };
+    }
     this.unsubscribe = events.subscribe(jobId, (event) => this.onEvent(event));
     try {
       const snapshot = await jobs.get(jobId);

@@ -102,6 +102,23 @@ describe('JobEventStream backpressure', () => {
     expect(jobEvents.listenerCount()).toBe(0);
   });
 
+  it('closed before it opened (the client left first), subscribes to nothing', async () => {
+    const stream = new JobEventStream({
+      jobId: '1',
+      jobs,
+      events: jobEvents,
+      heartbeatMs: 10,
+      onError: () => {},
+    });
+    stream.close();
+    const { start } = await stream.open();
+    expect(jobEvents.listenerCount()).toBe(0);
+    const response = new SlowResponse();
+    start(response as unknown as ServerResponse);
+    expect(response.chunks).toEqual([]);
+    expect(response.writableEnded).toBe(true);
+  });
+
   it('started after close() (server shutting down while the job was read), ends at once', async () => {
     const stream = new JobEventStream({
       jobId: '1',
