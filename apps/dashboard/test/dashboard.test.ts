@@ -162,6 +162,33 @@ describe('dashboard in Chromium against the real API', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'comparison.png'), fullPage: true });
   });
 
+  it('fits the accuracy axes to the data, says so, and never repeats a tick label', async () => {
+    const page = await openDashboard(1280, 900);
+    await page.locator('[data-chart="quality"] svg').waitFor();
+    // The y axis labels: right-aligned percentages (bar labels are centred, line labels start-aligned).
+    const axisLabels = (chart: string) =>
+      page
+        .locator(`[data-chart="${chart}"] svg text[text-anchor="end"]`)
+        .evaluateAll((nodes) =>
+          nodes.map((n) => n.textContent ?? '').filter((t) => /^\d+(\.\d+)?%$/.test(t)),
+        );
+    await expect.poll(async () => (await axisLabels('quality')).length).toBeGreaterThan(2);
+    const quality = await axisLabels('quality');
+    const lowest = Math.min(...quality.map((t) => Number.parseFloat(t)));
+    // Every fixture and reference is above 80 %: an axis from 0 % would hide their differences.
+    const shown = [...fixtures.map((f) => f.accuracy), 0.861];
+    expect(Math.min(...shown), 'fixtures this test relies on').toBeGreaterThan(0.5);
+    expect(lowest, `quality axis: ${quality.join(', ')}`).toBeGreaterThan(0);
+    expect(lowest / 100).toBeLessThanOrEqual(Math.min(...shown));
+    expect(new Set(quality).size, quality.join(', ')).toBe(quality.length);
+    expect(await page.locator('[data-chart="quality"] svg').textContent()).toContain(
+      `axis from ${quality.find((t) => Number.parseFloat(t) === lowest)}, not 0%`,
+    );
+    const scatter = await axisLabels('time-vs-accuracy');
+    expect(scatter.length, scatter.join(', ')).toBeGreaterThan(1);
+    expect(new Set(scatter).size, `scatter axis: ${scatter.join(', ')}`).toBe(scatter.length);
+  });
+
   it('draws the confusion matrix and learning curves of the chosen models', async () => {
     const page = await openDashboard(1280, 900);
     const best = [...fixtures]
@@ -413,6 +440,20 @@ describe('dashboard in Chromium against the real API', () => {
         child.job.state,
       );
   }, 150_000);
+
+  it('shows the models table without sideways scrolling at 1440 px, long job ids included', async () => {
+    const page = await openDashboard(1440, 900);
+    const table = page.locator('[data-table="models"]');
+    await table.locator('tbody tr').first().waitFor();
+    const ids = await table
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model') ?? ''));
+    expect(Math.max(...ids.map((id) => id.length)), ids.join(', ')).toBeGreaterThan(30);
+    const scroll = await page
+      .locator('.table-scroll:has([data-table="models"])')
+      .evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    expect(scroll.scroll, JSON.stringify(scroll)).toBeLessThanOrEqual(scroll.client);
+  });
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
     const page = await openDashboard(375, 740);

@@ -6,6 +6,7 @@ import { type CellStats, cellStats } from '../model/cell-stats.js';
 import { CELL_COLOURS, CELLS } from '../model/cells.js';
 import { count, percent } from '../model/format.js';
 import { REFERENCE_RESULTS } from '../model/reference-results.js';
+import { type ShareAxis, shareAxis } from '../model/share-axis.js';
 import { trainingRows } from '../state/use-registry.js';
 
 const BAR_WIDTH = 0.3;
@@ -54,6 +55,33 @@ function errorBars(stats: CellStats[], key: 'accuracy' | 'macroF1', seriesIndex:
   };
 }
 
+/**
+ * The quality chart's axis: fitted to the bars, their whiskers and the reference lines, so that
+ * cells a point apart look a point apart.
+ */
+export function qualityAxis(stats: CellStats[]): ShareAxis {
+  const values: (number | null)[] = REFERENCE_RESULTS.map((r) => r.accuracy);
+  for (const s of stats) {
+    for (const key of ['accuracy', 'macroF1'] as const) {
+      const { mean, sd } = s[key];
+      values.push(mean, mean === null || sd === null ? null : mean - sd);
+      values.push(mean === null || sd === null ? null : mean + sd);
+    }
+  }
+  return shareAxis(values);
+}
+
+/** `value axis` options for a share axis: bounds, round ticks, labels that never repeat. */
+function shareAxisOption(axis: ShareAxis) {
+  return {
+    type: 'value',
+    min: axis.min,
+    max: axis.max,
+    interval: axis.interval,
+    axisLabel: { formatter: (v: number) => percent(v, axis.decimals) },
+  };
+}
+
 function qualityOption(stats: CellStats[]): EChartsCoreOption {
   const bar = (key: 'accuracy' | 'macroF1', name: string, colour: string) => ({
     type: 'bar',
@@ -71,19 +99,22 @@ function qualityOption(stats: CellStats[]): EChartsCoreOption {
     data: stats.map((s) => s[key].mean),
   });
   const accuracy = bar('accuracy', 'test accuracy', '#3b6ea8');
+  const axis = qualityAxis(stats);
   const base = {
-    title: { text: 'Test accuracy and macro-F1 per cell', left: 0, textStyle: { fontSize: 14 } },
+    title: {
+      text: 'Test accuracy and macro-F1 per cell',
+      // A bar chart whose axis does not start at 0 exaggerates differences: say so in its title.
+      subtext: axis.fitted ? `axis from ${percent(axis.min, axis.decimals)}, not 0%` : '',
+      left: 0,
+      textStyle: { fontSize: 14 },
+      subtextStyle: { color: '#a0522d', fontWeight: 'bold' },
+    },
     // The whisker series stay out of the legend: they belong to their bars.
     legend: { top: 22, right: 0, data: ['test accuracy', 'macro-F1'] },
-    grid: { left: 48, right: 190, top: 56, bottom: 28 },
+    grid: { left: 48, right: 190, top: 64, bottom: 28 },
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => percent(v) },
     xAxis: { type: 'category', data: stats.map((s) => `${s.cell} (n=${s.models})`) },
-    yAxis: {
-      type: 'value',
-      min: 0,
-      max: 1,
-      axisLabel: { formatter: (v: number) => percent(v, 0) },
-    },
+    yAxis: shareAxisOption(axis),
     series: [
       {
         ...accuracy,
@@ -131,7 +162,7 @@ function scatterOption(models: ModelSummary[]): EChartsCoreOption {
         `${p.data.name}<br>${p.data.value[0]?.toFixed(1)} s · ${percent(p.data.value[1])}`,
     },
     xAxis: { type: 'value', name: 'training seconds', nameLocation: 'middle', nameGap: 26 },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => percent(v, 0) }, scale: true },
+    yAxis: shareAxisOption(shareAxis(models.map((m) => m.accuracy))),
     series: CELLS.map((cell) => ({
       type: 'scatter',
       name: cell,
