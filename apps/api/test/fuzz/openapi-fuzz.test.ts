@@ -20,6 +20,7 @@ import {
   describeRequest,
   type FuzzRequest,
   operationsOf,
+  type RequestContext,
   requestArbitrary,
 } from './request-arbitraries.js';
 
@@ -200,7 +201,7 @@ it(
   async () => {
     const operations = operationsOf(t.app.swagger());
     expect(operations.length).toBeGreaterThanOrEqual(20);
-    const context = {
+    const context: RequestContext = {
       knownIds,
       credentials: [
         admin,
