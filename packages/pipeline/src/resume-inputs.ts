@@ -7,8 +7,8 @@ import type { ResolvedTrainingSpec } from './resolve-training-spec.js';
  * What a run's checkpoints carry besides the training state (`TrainingCheckpoint.inputs`): the
  * vocabulary the model was built on, plus hashes of the spec and the data split it came from.
  * A resume then rebuilds neither the vocabulary nor the embeddings (the checkpoint's weights
- * replace the initial matrix): measured on the default GRU on the 10,304-row subset, the stall
- * before the first resumed batch went from ~6 s (vocabulary, skip-gram) to the data read alone.
+ * replace the initial matrix): on the default GRU on the 10,304-row subset, a resumed run reached
+ * its training phase after 1.4–1.8 s instead of 6.0–7.9 s (mostly skip-gram) on a quiet machine.
  */
 export interface ResumeInputs {
   formatVersion: 1;
