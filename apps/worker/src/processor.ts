@@ -43,10 +43,11 @@ export default async function processTrainingJob(
       force: true,
     });
   // The previous attempt's process died of heap exhaustion: this one would too.
-  if (job.attemptsMade > 0 && crashedOutOfMemory(job.failedReason)) {
+  const previousFailure = sandboxedFailedReason(job.failedReason);
+  if (job.attemptsMade > 0 && crashedOutOfMemory(previousFailure)) {
     await removeCheckpoints();
     throw new UnrecoverableError(
-      `out of memory: the previous attempt's training process crashed (${job.failedReason}); ${OUT_OF_MEMORY_ADVICE}`,
+      `out of memory: the previous attempt's training process crashed (${previousFailure}); ${OUT_OF_MEMORY_ADVICE}`,
     );
   }
   const abort = signal ?? new AbortController().signal;
@@ -98,4 +99,15 @@ export default async function processTrainingJob(
 
 function parseData(data: unknown) {
   return parseWithSchema(TrainingJobDataSchema, data, 'job data', 'INVALID_CONFIG');
+}
+
+/** A sandboxed job's `failedReason` arrives JSON-encoded (BullMQ's `asJSON`); plain otherwise. */
+function sandboxedFailedReason(raw: string | undefined): string | undefined {
+  if (raw === undefined || !raw.startsWith('"')) return raw;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'string' ? parsed : raw;
+  } catch {
+    return raw;
+  }
 }

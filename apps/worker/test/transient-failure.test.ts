@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingJobData, TrainingResult } from '@newscell/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestQueue, type TestQueue } from './support/test-queue.js';
+import { waitFor } from './support/wait-for.js';
 
 const BACKOFF_MS = 1000;
 
@@ -82,6 +83,29 @@ describe('transient and permanent failures (real Redis, real worker process)', (
     expect(existsSync(t.checkpointsOf(String(job.id)))).toBe(false);
   }, 180_000);
 
+  it('a training process killed as by the OOM killer is not retried again: out of memory is permanent', async () => {
+    const worker = await t.startWorker();
+    const job = await t.queue.add(
+      'train',
+      { ...JOB, training: { epochs: 200 }, data: { trainPerClass: 200, testPerClass: 20 } },
+      { attempts: 3, backoff: { type: 'fixed', delay: 200 } },
+    );
+    await waitFor(
+      'the first checkpoint',
+      async () => existsSync(t.checkpointFileOf(job)) || undefined,
+    );
+    // What the kernel's OOM killer does: SIGKILL the training process, not the worker.
+    const [child] = childrenOf(worker.child.pid ?? 0);
+    expect(child).toBeTypeOf('number');
+    process.kill(child as number, 'SIGKILL');
+    await expect(job.waitUntilFinished(t.events, 120_000)).rejects.toThrow(
+      /^out of memory: the previous attempt's training process crashed \(Unexpected exit code: null signal: SIGKILL\)/,
+    );
+    // The crashed attempt and the one that said so: not a third.
+    expect((await t.queue.getJob(String(job.id)))?.attemptsMade).toBe(2);
+    expect(existsSync(t.checkpointsOf(String(job.id)))).toBe(false);
+  }, 180_000);
+
   it('unreadable data fails at once, naming the file, without retries', async () => {
     await t.startWorker({ NEWSCELL_EMBEDDINGS_DIR: join(t.dir, 'embeddings') });
     const job = await t.queue.add(
@@ -95,3 +119,11 @@ describe('transient and permanent failures (real Redis, real worker process)', (
     expect((await t.queue.getJob(String(job.id)))?.attemptsMade).toBe(1);
   }, 120_000);
 });
+
+/** Pids of the child processes of `pid` (the sandboxed trainings of a worker), from /proc. */
+function childrenOf(pid: number): number[] {
+  const pids = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
+  );
+  return [...new Set(pids.map(Number))];
+}
