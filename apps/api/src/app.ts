@@ -4,6 +4,7 @@ import type { ApiConfig } from './config.js';
 import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { loggerOptions } from './logger.js';
+import comparisonQueues from './plugins/app/comparison-queues.js';
 import metrics from './plugins/app/metrics.js';
 import modelServing from './plugins/app/model-serving.js';
 import trainingQueue from './plugins/app/training-queue.js';
@@ -81,6 +82,13 @@ export async function buildApp(
     prefix: config.queuePrefix,
     budget: config.budget,
   });
+  await app.register(comparisonQueues, {
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    modelsDir: config.modelsDir,
+    budget: config.budget,
+    agNews: config.agNews,
+  });
   await app.register(metrics, {
     queueCounts: () => app.trainingJobs.counts(),
     queueEvents: app.jobEvents.queueEvents,
@@ -96,13 +104,7 @@ export async function buildApp(
     sseHeartbeatMs: config.sseHeartbeatMs,
     sseLimits: config.sseLimits,
   });
-  await app.register(comparisonRoutes, {
-    redisUrl: config.redisUrl,
-    queuePrefix: config.queuePrefix,
-    modelsDir: config.modelsDir,
-    budget: config.budget,
-    agNews: config.agNews,
-  });
+  await app.register(comparisonRoutes);
   await app.register(modelRoutes, { limits: config.limits });
   await app.register(dashboardRoutes, { dir: config.dashboardDir });
   await app.register(bullBoard, { write: config.bullBoardWrite });

@@ -1,48 +1,19 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   CellTypeSchema,
-  COMPARISON_QUEUE_NAME,
   ComparisonCancelSchema,
   ComparisonDisagreementPageSchema,
-  type ComparisonJobData,
   ComparisonListSchema,
   ComparisonRequestSchema,
-  type ComparisonSummary,
   ComparisonViewSchema,
   NewscellError,
   RESOURCE_ID_PATTERN,
-  TRAINING_QUEUE_NAME,
-  type TrainingBudget,
-  type TrainingJobData,
-  type TrainingResult,
 } from '@newscell/contracts';
-import { resolveAgNewsDir } from '@newscell/dataset';
-import { FlowProducer, Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import Type from 'typebox';
-import { ComparisonService } from '../../comparisons/comparison-service.js';
-import { TestTextCache } from '../../comparisons/test-texts.js';
-import type { ApiConfig } from '../../config.js';
 import { adminSecurity, errorResponses, readSecurity } from '../training-jobs/schemas.js';
 
-export interface ComparisonRoutesOptions {
-  redisUrl: string;
-  /** BullMQ key prefix (not `prefix`: Fastify would read that as a route prefix). */
-  queuePrefix: string;
-  modelsDir: string;
-  /**
-   * Where the AG News CSVs are, for the texts of disagreements: found as the worker finds them
-   * (`AGNEWS_DIR`, else `./data/ag_news`, else a download) on the first request that needs them,
-   * so the API starts and serves without the data.
-   */
-  agNews: ApiConfig['agNews'];
-  /** Largest comparison accepted. @defaultValue `TRAINING_BUDGET_DEFAULTS` */
-  budget?: TrainingBudget;
-}
-
 const tags = ['comparisons'];
-const CLOSE_TIMEOUT_MS = 5000;
 const ParamsSchema = Type.Object(
   { id: Type.String({ pattern: RESOURCE_ID_PATTERN }) },
   { additionalProperties: false },
@@ -63,47 +34,8 @@ const DisagreementQuerySchema = Type.Object(
 );
 
 /** `/v1/comparisons`: start (admin), list and read (read), cancel (admin), disagreements (read). */
-export async function comparisonRoutes(app: FastifyInstance, options: ComparisonRoutesOptions) {
-  // Own connections, failing fast like the training queue's, so a request answers 503 not never.
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 10_000 });
-  redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));
-  const queueOptions = { connection: redis, prefix: options.queuePrefix };
-  const comparisons = new Queue<ComparisonJobData, ComparisonSummary>(
-    COMPARISON_QUEUE_NAME,
-    queueOptions,
-  );
-  const training = new Queue<TrainingJobData, TrainingResult>(TRAINING_QUEUE_NAME, queueOptions);
-  const flows = new FlowProducer(queueOptions);
-  const warn = (err: Error) => app.log.warn({ err: err.message }, 'comparison queue error');
-  comparisons.on('error', warn);
-  training.on('error', warn);
-  flows.on('error', warn);
-  const service = new ComparisonService({
-    flows,
-    comparisons,
-    training,
-    redis,
-    prefix: options.queuePrefix,
-    modelsDir: options.modelsDir,
-    ...(options.budget === undefined ? {} : { budget: options.budget }),
-    testTexts: new TestTextCache(async () => {
-      const { dir, url, dataDir } = options.agNews;
-      const env = { AGNEWS_DIR: dir, AGNEWS_URL: url };
-      return (await resolveAgNewsDir({ env, dataDir })).dir;
-    }),
-  });
-  app.addHook('onClose', async () => {
-    // As the training queue does: BullMQ's close would wait for ever for an absent Redis.
-    if (redis.status !== 'ready') redis.disconnect();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([comparisons.close(), training.close(), flows.close()]),
-      new Promise((r) => (timer = setTimeout(r, CLOSE_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
-    await redis.quit().catch(() => redis.disconnect());
-  });
-
+export async function comparisonRoutes(app: FastifyInstance) {
+  const service = app.comparisons;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   api.post(
     '/v1/comparisons',
