@@ -92,6 +92,7 @@ export async function buildApp(
   await app.register(metrics, {
     queueCounts: () => app.trainingJobs.counts(),
     queueEvents: app.jobEvents.queueEvents,
+    claimObservation: (jobId) => app.claimOnce(`training-duration:${jobId}`),
   });
   await app.register(modelServing, { modelsDir: config.modelsDir, serving: config.serving });
 

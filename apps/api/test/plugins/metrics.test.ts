@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { resultFor, startWorker, until } from '../support/fake-worker.js';
 import { admin, gruJob, reader, type TestApp, testApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -52,4 +53,35 @@ it('lets later code register its own metrics on the app registry', async () => {
   });
   predictions.inc({ model: 'gru-1', label: 'Sports' });
   expect(await scrape()).toContain('newscell_test_extra_total{model="gru-1",label="Sports"} 1');
+});
+
+it('observes each completed training once across API replicas sharing Redis and the queue', async () => {
+  // A second replica on the same queue prefix: both hear every completion.
+  const replica = await testApp({ NEWSCELL_QUEUE_PREFIX: t.prefix });
+  const worker = await startWorker(t.prefix, async (job) => resultFor(`gru-job${job.id}`));
+  try {
+    for (let i = 0; i < 3; i++) {
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/training-jobs',
+        headers: admin,
+        payload: gruJob,
+      });
+    }
+    const count = async (app: TestApp['app']) => {
+      const body = (await app.inject({ url: '/metrics', headers: reader })).body;
+      const line = body
+        .split('\n')
+        .find((l) => l.startsWith('newscell_training_duration_seconds_count{cell="gru"}'));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    await until(async () => (await count(t.app)) + (await count(replica.app)) >= 3, 10_000);
+    // Late duplicates would arrive within this wait.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await count(t.app)) + (await count(replica.app))).toBe(3);
+  } finally {
+    await worker.close();
+    await replica.app.close();
+    await replica.redis.quit();
+  }
 });

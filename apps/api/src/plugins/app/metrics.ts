@@ -21,6 +21,12 @@ export interface MetricsOptions {
   queueCounts: () => Promise<Record<string, number>>;
   /** Completed jobs are observed into the training-duration histogram. */
   queueEvents?: QueueEvents;
+  /**
+   * Claims a completed job's observation for this process: true for exactly one of the API
+   * replicas that see the completion (every replica's QueueEvents hears every job), so a sum of
+   * the histogram over replicas counts each training once. @defaultValue always true (one process)
+   */
+  claimObservation?: (jobId: string) => Promise<boolean>;
 }
 
 /**
@@ -55,16 +61,23 @@ async function metrics(app: FastifyInstance, options: MetricsOptions): Promise<v
   });
   const trainingDuration = new Histogram({
     name: 'newscell_training_duration_seconds',
-    help: 'Training time of completed jobs by cell (the worker-reported trainingSeconds), as this API process saw them complete',
+    help: 'Training time of completed jobs by cell (the worker-reported trainingSeconds); each job is observed by one API replica, so sum over replicas',
     labelNames: ['cell'] as const,
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600, 7200],
     registers: [registry],
   });
-  const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => {
+  const claim = options.claimObservation ?? (async () => true);
+  const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
     const result = returnvalue as { cell?: unknown; trainingSeconds?: unknown } | null;
-    if (typeof result?.cell === 'string' && typeof result.trainingSeconds === 'number') {
-      trainingDuration.observe({ cell: result.cell }, result.trainingSeconds);
-    }
+    const cell = result?.cell;
+    const seconds = result?.trainingSeconds;
+    if (typeof cell !== 'string' || typeof seconds !== 'number') return;
+    claim(jobId).then(
+      (mine) => {
+        if (mine) trainingDuration.observe({ cell }, seconds);
+      },
+      (err: unknown) => app.log.warn({ err, jobId }, 'training duration not observed'),
+    );
   };
   options.queueEvents?.on('completed', onCompleted);
   app.addHook('onClose', async () => {

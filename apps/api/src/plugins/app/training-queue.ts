@@ -29,8 +29,16 @@ declare module 'fastify' {
      * no connection of their own.
      */
     redisReachable: () => Promise<boolean>;
+    /**
+     * True for the first caller, across every API replica on this Redis and prefix, to claim
+     * `name` within a week (`SET NX`); false for every later one.
+     */
+    claimOnce: (name: string) => Promise<boolean>;
   }
 }
+
+/** How long a claim is remembered: far longer than any event takes to reach every replica. */
+const CLAIM_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface TrainingQueueOptions {
   redisUrl: string;
@@ -71,6 +79,10 @@ async function trainingQueue(app: FastifyInstance, options: TrainingQueueOptions
   app.decorate('jobEvents', new JobEvents(queueEvents));
   app.decorate('eventStreams', new Set<JobEventStream>());
   app.decorate('redisReachable', () => pingOn(connection, PING_TIMEOUT_MS));
+  app.decorate('claimOnce', async (name: string) => {
+    const key = `${options.prefix}:${TRAINING_QUEUE_NAME}-claims:${name}`;
+    return (await connection.set(key, '1', 'EX', CLAIM_TTL_SECONDS, 'NX')) === 'OK';
+  });
 
   // Open event streams would keep `close()` waiting for ever: end them as shutdown starts.
   app.addHook('preClose', async () => {
