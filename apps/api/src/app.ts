@@ -74,7 +74,11 @@ export async function buildApp(
   await app.register(helmet);
   await app.register(cors, { origins: config.corsOrigins });
   await app.register(auth, { adminKeys: config.adminKeys, readKeys: config.readKeys });
-  await app.register(rateLimit, config.rateLimit);
+  await app.register(rateLimit, {
+    ...config.rateLimit,
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+  });
   await app.register(swagger);
 
   await app.register(trainingQueue, {

@@ -47,3 +47,22 @@ it('answers 429 in the envelope inside bull-board too (it has its own error hand
   expect(res.statusCode).toBe(429);
   expect(res.json().error.code).toBe('RATE_LIMITED');
 });
+
+it('shares one budget between API replicas on the same Redis and prefix', async () => {
+  const replica = await testApp({
+    NEWSCELL_QUEUE_PREFIX: t.prefix,
+    NEWSCELL_RATE_LIMIT_MAX: '3',
+    NEWSCELL_RATE_LIMIT_WINDOW_MS: '60000',
+  });
+  try {
+    expect((await list(reader)).statusCode).toBe(200);
+    expect((await list(reader)).statusCode).toBe(200);
+    const other = () => replica.app.inject({ url: '/v1/training-jobs', headers: reader });
+    expect((await other()).statusCode).toBe(200);
+    expect((await other()).statusCode).toBe(429);
+    expect((await list(reader)).statusCode).toBe(429);
+  } finally {
+    await replica.app.close();
+    await replica.redis.quit();
+  }
+});
