@@ -21,11 +21,12 @@ describe('assertTextLimits', () => {
     );
   });
 
-  it('defaults to 256 texts of 10,000 characters', () => {
+  it('defaults to 256 texts of 10,000 characters (1 MiB bodies nested at most 64 deep)', () => {
     expect(loadApiConfig({}).limits).toEqual({
       bodyBytes: 1_048_576,
       textsPerRequest: 256,
       charsPerText: 10_000,
+      jsonDepth: 64,
     });
   });
 });
