@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '@newscell/tokenizer';
 import { artifactKey, artifactPrefix } from './artifact-key.js';
 import type { ArtifactStore } from './artifact-store.js';
 
 /**
- * An artifact store in a local folder: key `a/b/c` is the file `<root>/a/b/c`. Writes go to a
- * temporary sibling that is fsynced, renamed into place, and its folder fsynced, so a crash leaves
- * the old file or the new one. Temporary files start with `.tmp-` and are never listed.
+ * An artifact store in a local folder: key `a/b/c` is the file `<root>/a/b/c`. Writes go through
+ * the tokenizer's `writeFileAtomic` (temporary sibling fsynced, renamed, folder fsynced), so a
+ * crash leaves the old file or the new one. Dot files (its temporaries) are never listed.
  */
 export class FolderStore implements ArtifactStore {
   readonly root: string;
@@ -34,7 +34,9 @@ export class FolderStore implements ArtifactStore {
   }
 
   async write(key: string, data: Uint8Array | string): Promise<void> {
-    await writeFileAtomically(this.fileOf(key), data);
+    const file = this.fileOf(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, data);
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -93,44 +95,6 @@ async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void
     if (entry.isDirectory())
       await walk(path.join(dir, entry.name), `${keyPrefix}${entry.name}/`, out);
     else if (entry.isFile()) out.push(`${keyPrefix}${entry.name}`);
-  }
-}
-
-/**
- * Writes `file` so that a crash leaves the old content or the new, never a part: a temporary
- * sibling is written and fsynced, renamed over `file`, and the folder fsynced so the rename
- * itself survives a power cut.
- */
-export async function writeFileAtomically(file: string, data: Uint8Array | string): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
-  const temp = path.join(
-    dir,
-    `.tmp-${path.basename(file)}-${process.pid}-${randomBytes(4).toString('hex')}`,
-  );
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await fsyncDirectory(dir);
-}
-
-/** fsyncs a folder (its entries: a rename or a new file in it). */
-export async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

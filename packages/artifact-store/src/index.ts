@@ -1,6 +1,6 @@
 export { artifactKey, artifactPrefix, joinKey } from './artifact-key.js';
 export type { ArtifactStore } from './artifact-store.js';
-export { FolderStore, fsyncDirectory, writeFileAtomically } from './folder-store.js';
+export { FolderStore } from './folder-store.js';
 export { openArtifactStore } from './open-artifact-store.js';
 export {
   type DirectoryManifest,

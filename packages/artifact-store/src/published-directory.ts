@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NewscellError } from '@newscell/contracts';
+import { syncDirectory, writeFileDurably } from '@newscell/tokenizer';
 import { artifactKey, joinKey } from './artifact-key.js';
 import type { ArtifactStore } from './artifact-store.js';
-import { fsyncDirectory, writeFileAtomically } from './folder-store.js';
 
 /** Size and SHA-256 of one file, as a manifest lists it. */
 export interface FileDigest {
@@ -103,9 +103,11 @@ export async function fetchDirectory(
           { details: { file: name } },
         );
       }
-      await writeFileAtomically(path.join(temp, name), bytes);
+      // The folder is renamed into place whole: each file needs to be durable, not atomic.
+      await writeFileDurably(path.join(temp, name), bytes);
     }
-    await writeFileAtomically(path.join(temp, manifestName), manifestBytes);
+    await writeFileDurably(path.join(temp, manifestName), manifestBytes);
+    await syncDirectory(temp);
     await replaceDirectory(temp, target);
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
@@ -180,6 +182,6 @@ async function replaceDirectory(temp: string, target: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await rename(temp, target);
-  await fsyncDirectory(path.dirname(target));
+  await syncDirectory(path.dirname(target));
   if (old !== undefined) await rm(old, { recursive: true, force: true });
 }
