@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
-import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FULL_FAULTS, recordFaultResult } from './support/fault-mode.js';
-import { openTestQueue, type TestQueue } from './support/test-queue.js';
+import { privateRedisQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
 
 /**
@@ -19,20 +18,10 @@ const JOB: TrainingJobData = {
 };
 
 describe('Redis restarted during a job (a dedicated Redis, append-only file on)', () => {
-  let redis: PrivateRedis;
-  let t: TestQueue;
-
-  beforeAll(async () => {
-    // Its own server: stopping the suite's would break every other test file running meanwhile.
-    redis = await startPrivateRedis();
-    t = await openTestQueue({ redisUrl: redis.url });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await redis?.dispose();
-  });
+  const dedicated = privateRedisQueue();
 
   it('the job survives the restart and completes; the worker stays up', async () => {
+    const { redis, queue: t } = dedicated;
     const worker = await t.startWorker({
       WORKER_LOCK_DURATION_MS: '15000',
       WORKER_STALLED_INTERVAL_MS: '5000',
@@ -84,19 +73,10 @@ describe('Redis restarted during a job (a dedicated Redis, append-only file on)'
 });
 
 describe('Redis away for longer than the lock (a dedicated Redis)', () => {
-  let redis: PrivateRedis;
-  let t: TestQueue;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    t = await openTestQueue({ redisUrl: redis.url });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await redis?.dispose();
-  });
+  const dedicated = privateRedisQueue();
 
   it('the lost job stops training at once and is resumed from its checkpoint, not trained twice', async () => {
+    const { redis, queue: t } = dedicated;
     const worker = await t.startWorker({
       WORKER_LOCK_DURATION_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '1000',
@@ -141,19 +121,10 @@ describe('Redis away for longer than the lock (a dedicated Redis)', () => {
 });
 
 describe('Redis SIGKILLed mid-job and restarted (a dedicated Redis, append-only file fsynced each second)', () => {
-  let redis: PrivateRedis;
-  let t: TestQueue;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    t = await openTestQueue({ redisUrl: redis.url });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await redis?.dispose();
-  });
+  const dedicated = privateRedisQueue();
 
   it('the job completes once; the worker stays up', async () => {
+    const { redis, queue: t } = dedicated;
     const worker = await t.startWorker({
       WORKER_LOCK_DURATION_MS: '15000',
       WORKER_STALLED_INTERVAL_MS: '5000',

@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TrainingJobData, TrainingProgress, TrainingResult } from '@newscell/contracts';
-import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
+import { freePort } from '@newscell/local-redis';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordFaultResult } from './support/fault-mode.js';
-import { openTestQueue, type TestQueue } from './support/test-queue.js';
+import { openTestQueue, privateRedisQueue, type TestQueue } from './support/test-queue.js';
 import { waitFor } from './support/wait-for.js';
 import { startWorkerProcess } from './support/worker-process.js';
 
@@ -133,7 +132,7 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
     const timeoutMs = 2000;
     // Nothing listens there: every connection of the worker keeps retrying.
     const worker = startWorkerProcess({
-      REDIS_URL: `redis://127.0.0.1:${await unusedPort()}`,
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
       NEWSCELL_QUEUE_PREFIX: t.prefix,
       MODELS_DIR: join(t.dir, 'models'),
       CHECKPOINTS_DIR: join(t.dir, 'checkpoints'),
@@ -196,19 +195,10 @@ describe('SIGTERM / SIGINT hand-back (real Redis, real worker processes)', () =>
 });
 
 describe('SIGTERM during a Redis outage (a dedicated Redis)', () => {
-  let redis: PrivateRedis;
-  let t: TestQueue;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    t = await openTestQueue({ redisUrl: redis.url });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await redis?.dispose();
-  });
+  const dedicated = privateRedisQueue();
 
   it('a worker training when Redis goes away exits within WORKER_SHUTDOWN_TIMEOUT_MS; the job is resumed later', async () => {
+    const { redis, queue: t } = dedicated;
     const timeoutMs = 3000;
     const worker = await t.startWorker({
       WORKER_LOCK_DURATION_MS: '5000',
@@ -248,17 +238,4 @@ function childrenOf(pid: number): number[] {
     readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
   );
   return [...new Set(pids.map(Number))];
-}
-
-/** A TCP port nothing listens on (bound once by the OS, then released). */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -6,7 +6,12 @@ export {
   stopProjectRedis,
 } from './local-redis.js';
 export { pingRedis } from './ping.js';
-export { type PrivateRedis, type PrivateRedisOptions, startPrivateRedis } from './private-redis.js';
+export {
+  freePort,
+  type PrivateRedis,
+  type PrivateRedisOptions,
+  startPrivateRedis,
+} from './private-redis.js';
 export { findRedisServer, INSTALL_HINT, installRedisServer } from './redis-server-binary.js';
 export {
   DEFAULT_PROJECT_REDIS_PORT,

@@ -72,7 +72,8 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   };
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on (bound once by the operating system on loopback, then released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

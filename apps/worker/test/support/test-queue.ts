@@ -8,8 +8,10 @@ import {
   type TrainingResult,
 } from '@newscell/contracts';
 import { agNewsDirForTests } from '@newscell/dataset';
+import { type PrivateRedis, startPrivateRedis } from '@newscell/local-redis';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { jobModelId } from '../../src/job-paths.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
@@ -109,3 +111,21 @@ export async function openTestQueue(options: TestQueueOptions = {}) {
 }
 
 export type TestQueue = Awaited<ReturnType<typeof openTestQueue>>;
+
+/**
+ * For a `describe` whose tests stop or kill Redis: its own Redis server (stopping the suite's
+ * would break every other test file running meanwhile) and a test queue on it, opened before
+ * the block's tests and closed after them. Read `.redis` and `.queue` inside the tests.
+ */
+export function privateRedisQueue(): { redis: PrivateRedis; queue: TestQueue } {
+  const held = {} as { redis: PrivateRedis; queue: TestQueue };
+  beforeAll(async () => {
+    held.redis = await startPrivateRedis();
+    held.queue = await openTestQueue({ redisUrl: held.redis.url });
+  });
+  afterAll(async () => {
+    await held.queue?.close();
+    await held.redis?.dispose();
+  });
+  return held;
+}
